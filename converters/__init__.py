@@ -1,0 +1,1 @@
+"""BudgetTables conversion engine (no Qt here)."""

@@ -1,0 +1,303 @@
+"""Turn one table's lines on one page into a grid of cell texts.
+
+Two interchangeable column strategies behind one function, chosen per table from what the page shows:
+`ruled` (vertical ruling lines are the column borders) and `stream` (columns are the whitespace between text).
+Rows are either the bands between horizontal rules (when the page rules every row) or blocks of text lines
+separated by more than line spacing. Wrapped cell text stays in its row either way.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from statistics import median
+
+from .layout import Line, group_lines
+from .pdf_reader import PageContent
+
+
+@dataclass
+class GridSettings:
+    rule_snap: float = 2.0            # rules closer than this (pt) are one rule
+    min_rule_span: float = 0.4        # a horizontal rule must span this share of the table width
+    block_gap: float = 0.45           # line gap (× font size) that starts a new row in unruled tables
+    chunk_gap: float = 0.6            # gap (× font size) that separates two columns' text on one line
+    row_rules_share: float = 0.6      # rules between this share of text blocks → the page rules every row
+
+
+@dataclass
+class Grid:
+    page: int
+    strategy: str                      # "ruled" | "stream"
+    col_edges: list                    # n + 1 x positions
+    header: list                       # per column: header fragments, top → bottom
+    header_rows: list                  # header rows as text grid (for the raw view)
+    rows: list                         # body rows: list[list[str]]
+    boxes: list                        # body cell boxes (x0, top, x1, bottom) aligned with rows
+    layout_rows: int = 0               # 栏次-style rows dropped
+    bbox: tuple = (0, 0, 0, 0)
+    first_row_top_gap: float = 0.0     # distance from the table top to the first body row (continuations)
+
+    @property
+    def ncols(self) -> int:
+        return len(self.col_edges) - 1
+
+
+_AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_DECIMAL = re.compile(r"^[-−]?[\d,]*\d\.\d+$|^[-−]?\d{1,3}(?:,\d{3})+$|^0$")
+_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$|^\d{2}$")
+_ENUM_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑳])")
+_TOTAL = re.compile(r"^(合计|总计|小计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计)$")
+
+
+def _chunks_of(lines, gap):
+    return [c for ln in lines for c in ln.chunks(gap)]
+
+
+def is_data_block(lines: list, gap: float) -> bool:
+    """A body row: it holds an amount, or starts with a code, an enumerator or a total label with a number."""
+    chunks = sorted(_chunks_of(lines, gap), key=lambda c: c[0])
+    texts = [c[2].strip() for c in chunks]
+    if not texts:
+        return False
+    if is_layout_row(texts):
+        return False
+    if any(_DECIMAL.match(t) for t in texts):
+        return True
+    first = texts[0]
+    if re.match(r"^\d{3}(\d{2}){0,2}\b", first) and not re.match(r"^\d{4}年", first):
+        return True
+    if _ENUM_START.match(first) and len(texts) >= 1 and not any(len(t) > 30 for t in texts):
+        return True
+    return False
+
+
+def is_layout_row(texts: list) -> bool:
+    """栏次 rows: '栏次 1 2 3 …' or just consecutive small integers."""
+    texts = [t for t in texts if t]
+    if texts and texts[0] in ("栏次", "行次"):
+        return True
+    nums = [t for t in texts if t.isdigit()]
+    if len(nums) >= 3 and len(nums) == len(texts):
+        vals = [int(t) for t in nums]
+        return vals == list(range(vals[0], vals[0] + len(vals))) and vals[0] <= 2
+    return False
+
+
+# ---------------------------------------------------------------------------------------------- rows
+def text_blocks(lines: list, settings: GridSettings) -> list:
+    """Lines grouped into row blocks: a new block starts after a gap wider than line spacing."""
+    blocks = []
+    for ln in sorted(lines, key=lambda l: l.top):
+        if blocks:
+            last = blocks[-1]
+            bottom = max(l.bottom for l in last)
+            if ln.top - bottom <= settings.block_gap * ln.size:
+                last.append(ln)
+                continue
+        blocks.append([ln])
+    return blocks
+
+
+def _snap(values, tol):
+    out = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(g) / len(g) for g in out]
+
+
+def row_bands(lines: list, page: PageContent, x0: float, x1: float, settings: GridSettings) -> list:
+    """Vertical extents (top, bottom, lines) of the table's rows on this page."""
+    blocks = text_blocks(lines, settings)
+    top = min(l.top for l in lines) - 2
+    bottom = max(l.bottom for l in lines) + 2
+    width = x1 - x0
+    rules = _snap([r.pos for r in page.h_rules
+                   if top - 40 <= r.pos <= bottom + 40 and min(r.end, x1) - max(r.start, x0) >= settings.min_rule_span * width],
+                  settings.rule_snap)
+    separated = sum(1 for a, b in zip(blocks, blocks[1:])
+                    if any(max(l.bottom for l in a) - 1 <= r <= min(l.top for l in b) + 1 for r in rules))
+    if len(blocks) > 1 and separated >= settings.row_rules_share * (len(blocks) - 1):
+        # Every row is ruled: merge blocks that no rule separates (loosely wrapped cells).
+        merged = [blocks[0]]
+        for b in blocks[1:]:
+            a = merged[-1]
+            if any(max(l.bottom for l in a) - 1 <= r <= min(l.top for l in b) + 1 for r in rules):
+                merged.append(list(b))
+            else:
+                a.extend(b)
+        blocks = merged
+    return [(min(l.top for l in b), max(l.bottom for l in b), b) for b in blocks]
+
+
+# ---------------------------------------------------------------------------------------------- columns
+def ruled_columns(page: PageContent, top: float, bottom: float, x0: float, x1: float, settings) -> list:
+    """x positions of vertical rules crossing the table body, or [] when the body is not ruled vertically."""
+    xs = [r.pos for r in page.v_rules
+          if r.start <= bottom and r.end >= top and x0 - 30 <= r.pos <= x1 + 30 and min(r.end, bottom) - max(r.start, top) > 2]
+    xs = _snap(xs, settings.rule_snap)
+    return xs if len(xs) >= 3 else []
+
+
+def stream_columns(body_lines: list, header_lines: list, settings: GridSettings) -> list:
+    """Column edges from whitespace: body text runs form column cores; header labels over empty stretches
+    add columns of their own (a column can be blank in every body row)."""
+    cores = []
+    for x0, x1, _ in _chunks_of(body_lines, settings.chunk_gap):
+        cores.append([x0, x1])
+    cores = _merge_intervals(cores)
+    if header_lines:
+        leaf = _header_leaf_chunks(header_lines, settings)
+        for x0, x1 in leaf:
+            if not any(min(x1, c[1]) - max(x0, c[0]) > 0 for c in cores):
+                cores.append([x0, x1])
+        cores = _merge_intervals(cores)
+        if not body_lines:
+            cores = _merge_intervals([list(c) for c in leaf])
+    if not cores:
+        return []
+    edges = [cores[0][0] - 1]
+    for a, b in zip(cores, cores[1:]):
+        edges.append((a[1] + b[0]) / 2)
+    edges.append(cores[-1][1] + 1)
+    return edges
+
+
+def _header_leaf_chunks(header_lines, settings):
+    """Header runs that do not sit over several other runs (those are parent labels)."""
+    chunks = [(c[0], c[1]) for c in _chunks_of(header_lines, settings.chunk_gap)]
+    out = []
+    for c in chunks:
+        covered = sum(1 for d in chunks if d is not c and d[0] >= c[0] - 1 and d[1] <= c[1] + 1)
+        if covered < 2:
+            out.append(c)
+    return out
+
+
+def _merge_intervals(iv):
+    iv = sorted(iv)
+    out = []
+    for a, b in iv:
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- cells
+def _col_of(x: float, edges: list) -> int:
+    for j in range(len(edges) - 1):
+        if x < edges[j + 1]:
+            return j
+    return len(edges) - 2
+
+
+def cell_text(chars: list) -> str:
+    """Text of one cell: its lines joined without separator (line wrapping is not content)."""
+    if not chars:
+        return ""
+    return "".join(ln.text for ln in group_lines(chars)).strip()
+
+
+def _separators_in_band(page, top, bottom, edges, settings):
+    """Indexes of inner column edges that a vertical rule actually crosses within this band."""
+    mid = (top + bottom) / 2
+    out = set()
+    for j, x in enumerate(edges[1:-1], start=1):
+        if any(abs(r.pos - x) <= settings.rule_snap + 0.5 and r.start <= mid <= r.end for r in page.v_rules):
+            out.add(j)
+    return out
+
+
+def header_fragments(bands, edges, page, ruled, settings):
+    """Per column: the header texts above it, top → bottom. Merged (spanning) header cells are given to every
+    column they span: in ruled tables the span is where no rule separates columns; in unruled tables it is the
+    columns a label overlaps (or the one under its centre)."""
+    n = len(edges) - 1
+    frags = [[] for _ in range(n)]
+    rows = []
+    for top, bottom, lines in bands:
+        row = [""] * n
+        if ruled:
+            # Merged header cells: a label spans the columns between the rules that cross its own line.
+            for ln in sorted(lines, key=lambda l: l.top):
+                seps = _separators_in_band(page, ln.top, ln.bottom, edges, settings)
+                spans, start = [], 0
+                for j in range(1, n):
+                    if j in seps:
+                        spans.append((start, j - 1))
+                        start = j
+                spans.append((start, n - 1))
+                for a, b in spans:
+                    text = "".join(c.text for c in ln.chars if edges[a] <= (c.x0 + c.x1) / 2 < edges[b + 1])
+                    if text:
+                        for j in range(a, b + 1):
+                            frags[j].append(text)
+                        row[a] += text
+        else:
+            for ln in sorted(lines, key=lambda l: l.top):
+                for x0, x1, text in ln.chunks(settings.chunk_gap):
+                    cols = [j for j in range(n) if min(x1, edges[j + 1]) - max(x0, edges[j]) >= 0.5 * (edges[j + 1] - edges[j])]
+                    if not cols:
+                        cols = [_col_of((x0 + x1) / 2, edges)]
+                    for j in cols:
+                        frags[j].append(text.replace(" ", ""))
+                    row[cols[0]] = (row[cols[0]] + text.replace(" ", ""))
+        rows.append(row)
+    return frags, rows
+
+
+def build_grid(page: PageContent, lines: list, settings: GridSettings = GridSettings(),
+               fixed_edges: list | None = None) -> Grid | None:
+    """The grid of one table segment, or None when the lines hold no table. `fixed_edges` imposes the columns
+    (a continuation page that does not repeat its header)."""
+    if not lines:
+        return None
+    x0 = min(l.x0 for l in lines)
+    x1 = max(l.x1 for l in lines)
+    bands = row_bands(lines, page, x0, x1, settings)
+    first_data = next((k for k, b in enumerate(bands) if is_data_block(b[2], settings.chunk_gap)), len(bands))
+    header_bands, body_bands = bands[:first_data], bands[first_data:]
+    layout_rows = 0
+    kept = []
+    for b in body_bands:
+        texts = [c[2].strip() for c in sorted(_chunks_of(b[2], settings.chunk_gap), key=lambda c: c[0])]
+        if is_layout_row(texts):
+            layout_rows += 1
+        else:
+            kept.append(b)
+    body_bands = kept
+    # Header layout rows (栏次) are dropped too.
+    hb = []
+    for b in header_bands:
+        texts = [c[2].strip() for c in sorted(_chunks_of(b[2], settings.chunk_gap), key=lambda c: c[0])]
+        if is_layout_row(texts):
+            layout_rows += 1
+        else:
+            hb.append(b)
+    header_bands = hb
+    top = min(b[0] for b in bands)
+    bottom = max(b[1] for b in bands)
+    body_top = body_bands[0][0] if body_bands else top
+    edges = fixed_edges or ruled_columns(page, body_top - 1, bottom + 1, x0, x1, settings)
+    ruled = bool(edges) and not fixed_edges
+    if not edges:
+        edges = stream_columns([l for b in body_bands for l in b[2]], [l for b in header_bands for l in b[2]],
+                               settings)
+    if len(edges) < 2:
+        return None
+    header, header_rows = header_fragments(header_bands, edges, page, ruled, settings)
+    rows, boxes = [], []
+    n = len(edges) - 1
+    for btop, bbottom, blines in body_bands:
+        cells = [[] for _ in range(n)]
+        for ln in blines:
+            for c in ln.chars:
+                cells[_col_of((c.x0 + c.x1) / 2, edges)].append(c)
+        rows.append([cell_text(cs) for cs in cells])
+        boxes.append([(edges[j], btop, edges[j + 1], bbottom) for j in range(n)])
+    return Grid(page.number, "ruled" if ruled else "stream", edges, header, header_rows, rows, boxes,
+                layout_rows, (edges[0], top, edges[-1], bottom))

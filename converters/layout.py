@@ -1,0 +1,256 @@
+"""Page layout: text lines, page furniture, and where report tables start and end on a page."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Optional
+
+from .forms import catalogue, norm
+from .pdf_reader import Char, PageContent
+
+
+@dataclass
+class Line:
+    """A physical text line: characters sharing a vertical position, left to right."""
+    chars: list
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    text: str          # chars joined, a single space where the gap is wide
+
+    @property
+    def center(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    def chunks(self, gap_factor: float = 0.9) -> list:
+        """Runs of characters separated by gaps wider than gap_factor × font size: [(x0, x1, text)]."""
+        out, cur = [], [self.chars[0]]
+        for c in self.chars[1:]:
+            if c.x0 - cur[-1].x1 > gap_factor * self.size:
+                out.append(cur)
+                cur = [c]
+            else:
+                cur.append(c)
+        out.append(cur)
+        return [(g[0].x0, g[-1].x1, "".join(c.text for c in g)) for g in out]
+
+
+def make_line(chars: list) -> Line:
+    chars = sorted(chars, key=lambda c: c.x0)
+    size = median(c.size for c in chars)
+    parts = [chars[0].text]
+    for a, b in zip(chars, chars[1:]):
+        parts.append((" " if b.x0 - a.x1 > 0.5 * size else "") + b.text)
+    return Line(chars, chars[0].x0, max(c.x1 for c in chars), min(c.top for c in chars),
+                max(c.bottom for c in chars), size, "".join(parts))
+
+
+def group_lines(chars: list) -> list:
+    """Cluster characters into lines by vertical centre (tolerance: ~40 % of the font size)."""
+    lines, cur, cur_c = [], [], None
+    for ch in sorted(chars, key=lambda c: ((c.top + c.bottom) / 2, c.x0)):
+        c = (ch.top + ch.bottom) / 2
+        if cur and abs(c - cur_c) > 0.4 * max(ch.size, 1):
+            lines.append(make_line(cur))
+            cur = []
+        if not cur:
+            cur_c = c
+        cur.append(ch)
+    if cur:
+        lines.append(make_line(cur))
+    return sorted(lines, key=lambda ln: (ln.top, ln.x0))
+
+
+# ---------------------------------------------------------------------------------------------- furniture
+_PAGE_NO = re.compile(r"^(?:[-–—]\s*\d+\s*[-–—]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
+                      r"\d{1,4}|page\s*\d+(?:\s*of\s*\d+)?|共\s*\d+\s*页\s*第\s*\d+\s*页)$", re.I)
+
+
+def is_page_number(text: str) -> bool:
+    return bool(_PAGE_NO.match(text.strip()))
+
+
+def strip_furniture(lines: list, page: PageContent, running: set) -> list:
+    """Drop page numbers in the top/bottom bands and running headers/footers seen on other pages."""
+    band = 0.1 * page.height
+    out = []
+    for ln in lines:
+        in_band = ln.top < band or ln.bottom > page.height - band
+        if in_band and (is_page_number(ln.text) or furniture_key(ln.text) in running):
+            continue
+        out.append(ln)
+    return out
+
+
+def furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", norm(text))
+
+
+def band_texts(lines: list, page: PageContent) -> set:
+    """Keys of single-chunk lines in the top/bottom bands: candidates for running headers/footers."""
+    band = 0.1 * page.height
+    return {furniture_key(ln.text) for ln in lines
+            if (ln.top < band or ln.bottom > page.height - band) and len(ln.chunks()) == 1 and len(ln.text) > 3}
+
+
+# ---------------------------------------------------------------------------------------------- titles and meta
+_SENTENCE = re.compile(r"[。；;，,：:！？]|\.{3}|…|·{3}")
+_TOC_TAIL = re.compile(r"[.…·\s]{2,}\d+$|\s\d+$")
+_GENERIC_TITLE = re.compile(r"表(?:[(（][^()（）]{0,20}[)）])?$")
+_META = re.compile(r"(单位名称|部门名称|编制部门|编制单位|预算单位|填报单位|预算年度|金额单位|单位\s*[:：]|截止时间|截至)")
+
+
+@dataclass
+class Title:
+    line_index: int
+    text: str
+    form_id: Optional[str]      # None: a table title that matches no catalogue form (→ unknown)
+    end_index: int              # index of the last line belonging to the title (titles may wrap)
+
+
+def find_title(lines: list, i: int, page: PageContent) -> Optional[Title]:
+    """A report-table title at line i: short, no sentence punctuation, not a TOC entry, names a table.
+    Long titles wrap onto a second line; the two lines are tried together first."""
+    ln = lines[i]
+    if i + 1 < len(lines):
+        nxt = lines[i + 1]
+        if (abs(nxt.size - ln.size) < 0.5 and 0 <= nxt.top - ln.bottom < 0.8 * ln.size
+                and len(ln.chunks(2.5)) == 1 and len(nxt.chunks(2.5)) == 1):
+            joined = _title(ln.text.strip() + nxt.text.strip(), ln, i, i + 1)
+            alone = _title(ln.text.strip(), ln, i, i)
+            if joined is not None and joined.form_id and (alone is None or alone.form_id != joined.form_id
+                                                          or len(nxt.text.strip()) <= 3):
+                return joined
+            if alone is not None:
+                return alone
+            return None
+    return _title(ln.text.strip(), ln, i, i)
+
+
+def _title(text: str, ln: Line, i: int, end: int) -> Optional[Title]:
+    if len(text) < 4 or len(text) > 80 or _TOC_TAIL.search(text) or _META.search(text):
+        return None
+    if _SENTENCE.search(text.replace("：", "").replace(":", "")) and not re.search(r"表\s*$", text):
+        return None
+    if len(ln.chunks(2.5)) > 1:          # a title is one run of text, not a table row
+        return None
+    form = catalogue().classify_title(text)
+    if form is None and (not _GENERIC_TITLE.search(norm(text)) or ln.size < 10):
+        return None
+    return Title(i, re.sub(r"\s+", "", text) if re.search(r"[\u4e00-\u9fff]", text) else text,
+                 form.id if form else None, end)
+
+
+def is_meta_line(line: Line) -> bool:
+    return bool(_META.search(line.text))
+
+
+_UNIT_LABEL = re.compile(r"(?:单位名称|部门名称|编制部门|编制单位|预算单位|填报单位|部门)\s*[:：]\s*(\S+)")
+_MONEY = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)|[（(]\s*(万元|元)\s*[)）]")
+_YEAR = re.compile(r"(?:预算年度|年度)\s*[:：]\s*(\d{4})")
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+@dataclass
+class Meta:
+    unit_name: Optional[str] = None
+    year: Optional[int] = None
+    money_unit: Optional[str] = None
+
+
+def parse_meta(lines: list, title: str) -> Meta:
+    """单位名称 / 年度 / 金额单位 from the lines between a title and its table (and the title itself)."""
+    meta = Meta()
+    m = _YEAR_IN_TITLE.search(title)
+    if m:
+        meta.year = int(m.group(1))
+    for ln in lines:
+        text = ln.text
+        m = _MONEY.search(text)
+        if m and meta.money_unit is None:
+            meta.money_unit = m.group(1) or m.group(2)
+        m = _YEAR.search(text)
+        if m:
+            meta.year = int(m.group(1))
+        m = _UNIT_LABEL.search(text)
+        if m and meta.unit_name is None:
+            meta.unit_name = m.group(1)
+        elif meta.unit_name is None:
+            # Hebei: "824永清县工业和信息化局   预算年度：2022   单位：万元" — the unlabeled first chunk.
+            first = ln.chunks(1.5)[0][2].strip()
+            if (not _META.search(first) and re.search(r"[\u4e00-\u9fff]{3,}", first)
+                    and not re.search(r"\d{4}\s*[-年]", first)):
+                meta.unit_name = first
+    if meta.unit_name:
+        meta.unit_name = re.split(r"\s{2,}|单位\s*[:：]", meta.unit_name)[0].strip() or None
+    return meta
+
+
+def money_unit_in(text: str) -> Optional[str]:
+    m = _MONEY.search(text)
+    return (m.group(1) or m.group(2)) if m else None
+
+
+# ---------------------------------------------------------------------------------------------- table ends
+_NOTE = re.compile(r"^\s*(?:注|备注|说明|附注)\s*[0-9一二三四五六七八九十]*\s*[:：.、]")
+_PART = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
+
+
+def is_note(line: Line) -> bool:
+    return bool(_NOTE.match(line.text))
+
+
+def is_narrative(line: Line, page: PageContent) -> bool:
+    """A paragraph line: wide, prose punctuation, one run of text."""
+    text = line.text
+    if _PART.match(text):
+        return True
+    return (len(line.chunks(2.0)) == 1 and len(text) > 25 and bool(re.search(r"[。，；]", text))
+            and (line.x1 - line.x0) > 0.45 * page.width)
+
+
+@dataclass
+class Segment:
+    """The lines of one table on one page (title and meta lines excluded)."""
+    page: PageContent
+    lines: list
+    title: Optional[Title] = None
+    meta_lines: list = field(default_factory=list)
+    note_lines: list = field(default_factory=list)
+    closed: bool = False          # a note or narrative ended the table: nothing continues it
+
+
+def split_page(page: PageContent, lines: list) -> list:
+    """Cut a page's lines into segments: the part before the first title (a possible continuation), then
+    one segment per title. Narrative text and notes close a segment."""
+    segments = []
+    cur = Segment(page, [])
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        title = find_title(lines, i, page)
+        if title is not None:
+            segments.append(cur)
+            cur = Segment(page, [], title)
+            i = title.end_index + 1
+            while i < len(lines) and is_meta_line(lines[i]) and not cur.lines:
+                cur.meta_lines.append(lines[i])
+                i += 1
+            continue
+        if cur.closed:
+            pass
+        elif is_note(ln) or (is_narrative(ln, page) and (cur.lines or cur.title is None)):
+            cur.closed = True
+            cur.note_lines.append(ln)
+        else:
+            cur.lines.append(ln)
+        if cur.closed and cur.note_lines and ln is not cur.note_lines[-1] and not is_narrative(ln, page):
+            # note lines continue until the next title or paragraph
+            if ln.top - cur.note_lines[-1].bottom < 1.5 * ln.size:
+                cur.note_lines.append(ln)
+        i += 1
+    segments.append(cur)
+    return [s for s in segments if s.title is not None or s.lines]

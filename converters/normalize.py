@@ -1,0 +1,277 @@
+"""Raw grids of one report table → the standardized table of its form (FORMS.md conventions)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .forms import Form, catalogue, map_columns, norm, strip_enum
+from .model import CellSource, Issue, Table
+
+_NUM = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+_DASHES = {"-", "—", "－", "–", "——", "/", "＼", "\\"}
+
+
+def parse_number(text: str):
+    """'1,303.34' → 1303.34, '(12.00)' → -12.0, '' / '-' → None; anything else: the text unchanged."""
+    s = unicodedata.normalize("NFKC", text or "").replace(",", "").replace(" ", "").replace("−", "-")
+    if not s or s in _DASHES:
+        return None
+    neg = s.startswith("(") and s.endswith(")")
+    s = s.strip("()")
+    if not _NUM.match(s):
+        return text
+    v = float(s)
+    v = -v if neg else v
+    return int(v) if v.is_integer() and "." not in s else v
+
+
+_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+
+
+def clean_text(text: str) -> Optional[str]:
+    """Whitespace only from line wrapping (or full-width indentation) is not content."""
+    t = _CJK_SPACE.sub("", (text or "").replace("\u3000", " ")).strip()
+    return t or None
+
+
+def clean_code(text: str):
+    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    return t or None
+
+
+@dataclass
+class RawTable:
+    """One report table as found: its grids (one per page) before standardization."""
+    form_id: Optional[str]
+    title: str
+    header: list                      # per source column: header fragments
+    header_rows: list
+    rows: list                        # list[list[str]]
+    sources: list                     # list[list[(page, bbox)]]
+    pages: list
+    unit_name: Optional[str] = None
+    year: Optional[int] = None
+    money_unit: Optional[str] = None
+    empty_marker: bool = False
+    issues: list = field(default_factory=list)
+    regions: list = field(default_factory=list)
+
+
+def _code_part(fragments: list) -> Optional[int]:
+    parts = catalogue().code_parts
+    last = norm(fragments[-1]) if fragments else ""
+    return parts.get(last)
+
+
+def standardize(raw: RawTable) -> list:
+    """The standardized Table(s) of a raw table (the Shanghai 三公 table yields two)."""
+    form = catalogue().get(raw.form_id) if raw.form_id else None
+    if form is None:
+        return [_unknown_table(raw)]
+    if form.spec.get("wide_labels") and _is_wide(form, raw):
+        return _reshape_wide(form, raw)
+    return [_standard_table(form, raw)]
+
+
+def _base(raw: RawTable, form_id: str) -> Table:
+    return Table(form=form_id, title=raw.title, unit_name=raw.unit_name, year=raw.year,
+                 money_unit=raw.money_unit, pages=list(raw.pages), raw_header=raw.header_rows,
+                 raw_rows=raw.rows, regions=list(raw.regions), issues=list(raw.issues))
+
+
+def _unknown_table(raw: RawTable) -> Table:
+    t = _base(raw, "unknown")
+    n = max((len(r) for r in raw.rows), default=len(raw.header))
+    t.columns = [f"列{j + 1}" for j in range(n)]
+    for r, src in zip(raw.rows, raw.sources):
+        t.rows.append([parse_number(v) if _NUM.match((v or "").replace(",", "")) else (v or None) for v in r])
+        t.sources.append([CellSource(p, b) if v else None for v, (p, b) in zip(r, src)])
+    t.source_columns = [("".join(h), None) for h in raw.header]
+    t.empty = not t.rows
+    return t
+
+
+def _standard_table(form: Form, raw: RawTable) -> Table:
+    t = _base(raw, form.id)
+    header = raw.header
+    n = len(header)
+    parts = {i: _code_part(header[i]) for i in range(n)}
+    parts = {i: p for i, p in parts.items() if p is not None}
+    plain = [header[i] if i not in parts else ["__code_part__"] for i in range(n)]
+    mapping = map_columns(form, plain)
+    if parts:
+        code_col = _code_column_for_parts(form, mapping)
+        for i in parts:
+            mapping[i] = code_col
+    layout = {i for i in range(n) if any(norm(f) in catalogue().layout_headers for f in header[i])}
+    t.source_columns = [("".join(header[i]), mapping[i]) for i in range(n)]
+    present = [c.name for c in form.columns if c.name in set(filter(None, mapping))]
+    t.columns = present
+    kinds = {c.name: c.kind for c in form.columns}
+    for i in range(n):
+        if mapping[i] is None and i not in layout and (header[i] or any(r[i] for r in raw.rows if i < len(r))):
+            label = "".join(header[i]) or "（无表头）"
+            t.issues.append(Issue("unmapped_column", "warning",
+                                  f"源表列“{label}”无对应标准列，未导出（可在界面中指定）", None, None))
+    for r, src in zip(raw.rows, raw.sources):
+        row = {}
+        cell_src = {}
+        for i, text in enumerate(r[:n]):
+            name = mapping[i]
+            if name is None or not text:
+                continue
+            if i in parts:
+                row.setdefault(name, ["", "", ""])[parts[i]] = clean_code(text) or ""
+            else:
+                row[name] = (row.get(name) or "") + text if name in row and kinds[name] == "text" else text
+            cell_src.setdefault(name, CellSource(src[i][0], src[i][1]))
+        values = []
+        for name in present:
+            v = row.get(name)
+            if isinstance(v, list):
+                v = "".join(v) or None
+            values.append(_value(kinds[name], v))
+        if any(v is not None for v in values):
+            t.rows.append(values)
+            t.sources.append([cell_src.get(name) for name in present])
+    _rebuild_split_codes(t, form)
+    _flag_non_numbers(t, kinds)
+    if raw.empty_marker or not _has_numbers(t):
+        if raw.empty_marker or all(_is_total_or_blank(r, t) for r in t.rows):
+            t.empty = True
+            t.rows, t.sources = [], []
+    return t
+
+
+def _value(kind: str, v):
+    if v is None:
+        return None
+    if kind in ("amount", "count"):
+        return parse_number(v)
+    if kind == "code":
+        return clean_code(v)
+    return clean_text(v)
+
+
+def _code_column_for_parts(form: Form, mapping: list) -> str:
+    """The code column that 类/款/项 part columns build: the one just before a mapped name column."""
+    names = form.column_names
+    mapped = set(filter(None, mapping))
+    for k, c in enumerate(form.columns):
+        if c.kind == "code" and c.name not in mapped and k + 1 < len(names) and names[k + 1] in mapped:
+            return c.name
+    return next(c.name for c in form.columns if c.kind == "code" and c.name not in mapped)
+
+
+def _has_numbers(t: Table) -> bool:
+    return any(isinstance(v, (int, float)) for r in t.rows for v in r)
+
+
+def _is_total_or_blank(row, t: Table) -> bool:
+    texts = [v for v in row if isinstance(v, str)]
+    return all(norm(strip_enum(x)) in catalogue().total_labels for x in texts)
+
+
+def _flag_non_numbers(t: Table, kinds: dict):
+    for i, row in enumerate(t.rows):
+        for j, v in enumerate(row):
+            if kinds[t.columns[j]] in ("amount", "count") and isinstance(v, str):
+                t.issues.append(Issue("invalid_number", "warning", f"“{t.columns[j]}”列的值“{v}”不是数字", i, j))
+
+
+# ---------------------------------------------------------------------------------------------- split codes
+def _rebuild_split_codes(t: Table, form: Form):
+    """Codes printed split over rows (类 '201', then 款 '03', then 项 '01') → full codes '20103', '2010301'.
+
+    Whether a 2-digit code after a 项 is another 项 or a new 款 is decided by the amounts: a 款's children
+    cannot add up to more than the 款 itself. Rebuilt codes are reported (info), never guessed silently.
+    """
+    for cj, col in enumerate(t.columns):
+        if form.column(col).kind != "code":
+            continue
+        amount_j = next((j for j, c in enumerate(t.columns) if form.column(c).kind == "amount"), None)
+        economic = col == "经济科目编码"
+        lei = kuan = None
+        kuan_left = None
+        for i, row in enumerate(t.rows):
+            code = row[cj]
+            if not isinstance(code, str) or not code.isdigit():
+                continue
+            amt = row[amount_j] if amount_j is not None and isinstance(row[amount_j], (int, float)) else None
+            if len(code) == 3:
+                lei, kuan, kuan_left = code, None, None
+            elif len(code) == 5:
+                lei, kuan, kuan_left = code[:3], code, amt
+            elif len(code) == 2 and lei:
+                if economic or kuan is None:
+                    full = lei + code
+                    kuan, kuan_left = full, amt
+                else:
+                    fits = kuan_left is None or amt is None or amt <= kuan_left + 0.005 * 10
+                    is_item = fits and (kuan_left is None or kuan_left > 0.005)
+                    if is_item:
+                        full = kuan + code
+                        if kuan_left is not None and amt is not None:
+                            kuan_left -= amt
+                    else:
+                        full = lei + code
+                        kuan, kuan_left = full, amt
+                row[cj] = full
+            elif len(code) == 7:
+                kuan = code[:5]
+                lei = code[:3]
+
+
+# ---------------------------------------------------------------------------------------------- 三公 wide layout
+def _wide_match(form: Form, fragments: list) -> Optional[str]:
+    frags = [norm(f) for f in fragments if norm(f)]
+    for pattern, label in form.spec["wide_labels"].items():
+        parent, _, leaf = pattern.rpartition(">")
+        if frags and re.fullmatch(norm(leaf), frags[-1]) and (not parent or re.search(norm(parent), "".join(frags[:-1]))):
+            return label
+    return None
+
+
+def _is_wide(form: Form, raw: RawTable) -> bool:
+    labels = {_wide_match(form, h) for h in raw.header}
+    return len(labels - {None}) >= 3
+
+
+def _reshape_wide(form: Form, raw: RawTable) -> list:
+    """Shanghai prints the 三公 figures as one row under a two-level header, with 机关运行经费 beside them:
+    turn each figure into a row of `three_public` (labels from the catalogue) and the 机关运行经费 figure into an
+    `operating_expenses` table with one row for the unit."""
+    split = form.spec.get("split_column", {})
+    split_rx = [re.compile(norm(s)) for s in split.get("synonyms", [])]
+    three = _base(raw, form.id)
+    three.columns = [c.name for c in form.columns if c.name in ("项目", "合计")]
+    order = form.spec["row_labels"]
+    values, sources, op_value, op_src = {}, {}, None, None
+    for r, src in zip(raw.rows, raw.sources):
+        for i, h in enumerate(raw.header):
+            if i >= len(r) or not r[i]:
+                continue
+            joined = "".join(norm(f) for f in h)
+            if any(rx.search(joined) for rx in split_rx):
+                op_value, op_src = parse_number(r[i]), CellSource(*src[i])
+                continue
+            label = _wide_match(form, h)
+            if label:
+                values[label] = parse_number(r[i])
+                sources[label] = CellSource(*src[i])
+    for label in order:
+        three.rows.append([label, values.get(label)])
+        three.sources.append([None, sources.get(label)])
+    out = [three]
+    if op_value is not None:
+        op_form = catalogue().get(split["form"])
+        op = _base(raw, op_form.id)
+        op.title = raw.title
+        op.money_unit = raw.money_unit
+        op.columns = ["单位名称", "合计"]
+        op.rows = [[raw.unit_name, op_value]]
+        op.sources = [[None, op_src]]
+        out.append(op)
+    return out

@@ -1,0 +1,102 @@
+"""Read a PDF's text layer and ruling, one page at a time, as plain tuples.
+
+Pages are yielded one by one and pdfplumber's caches are dropped after each, so memory stays bounded on
+1,000-page documents.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, NamedTuple
+
+from .model import ConversionError
+
+
+class Char(NamedTuple):
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+class Rule(NamedTuple):
+    """A ruling segment: horizontal (y, start, end along x) or vertical (x, start, end along y)."""
+    pos: float
+    start: float
+    end: float
+
+
+@dataclass
+class PageContent:
+    number: int          # 1-based
+    width: float
+    height: float
+    chars: list          # Char
+    h_rules: list        # Rule (pos = y)
+    v_rules: list        # Rule (pos = x)
+    images: int          # count of embedded images (a page of images and no text is a scan)
+
+
+MIN_RULE_LEN = 4.0
+
+
+def _rules(edges, orientation):
+    out = []
+    for e in edges:
+        if e["orientation"] != orientation:
+            continue
+        if orientation == "h":
+            r = Rule(round(e["top"], 1), e["x0"], e["x1"])
+        else:
+            r = Rule(round(e["x0"], 1), e["top"], e["bottom"])
+        if r.end - r.start >= MIN_RULE_LEN:
+            out.append(r)
+    return out
+
+
+def open_pdf(path: Path):
+    import pdfplumber
+    name = Path(path).name
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+    except OSError as e:
+        raise ConversionError(f"{name}：无法读取文件（{e.strerror or e}）") from e
+    if b"%PDF" not in head:
+        raise ConversionError(f"{name}：不是 PDF 文件")
+    try:
+        pdf = pdfplumber.open(path)
+        n = len(pdf.pages)
+    except Exception as e:  # pdfminer raises many types for damaged or encrypted files
+        text = f"{type(e).__name__} {e}".lower()
+        if "password" in text or "encrypt" in text:
+            raise ConversionError(f"{name}：文件已加密，请先解除密码保护") from e
+        raise ConversionError(f"{name}：PDF 文件已损坏，无法解析") from e
+    if n == 0:
+        pdf.close()
+        raise ConversionError(f"{name}：PDF 没有任何页面")
+    return pdf
+
+
+def iter_pages(pdf, name: str) -> Iterator[PageContent]:
+    for i, page in enumerate(pdf.pages):
+        try:
+            yield read_page(page, i + 1)
+        except ConversionError:
+            raise
+        except Exception as e:
+            raise ConversionError(f"{name}：第 {i + 1} 页已损坏，无法解析（{type(e).__name__}）") from e
+        finally:
+            page.close()
+
+
+def read_page(page, number: int) -> PageContent:
+    if page.chars:
+        page = page.dedupe_chars(tolerance=1)
+    chars = [Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c.get("size") or (c["bottom"] - c["top"]))
+             for c in page.chars if c["text"].strip()]
+    edges = page.edges
+    return PageContent(number, float(page.width), float(page.height), chars,
+                       _rules(edges, "h"), _rules(edges, "v"), len(page.images))

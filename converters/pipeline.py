@@ -1,0 +1,200 @@
+"""The conversion pipeline: read document → find tables → stitch pages → classify → standardize → check."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from .forms import catalogue, norm
+from .grid import GridSettings, build_grid
+from .layout import (Meta, Segment, band_texts, group_lines, money_unit_in, parse_meta, split_page,
+                     strip_furniture)
+from .model import ConversionError, Document, Issue
+from .normalize import RawTable, standardize
+from .pdf_reader import iter_pages, open_pdf
+
+SUPPORTED_SUFFIXES = {".pdf"}
+
+ProgressFn = Callable[[int, int, str], None]      # (done pages, total pages, message)
+
+
+@dataclass
+class OpenTable:
+    """A table being assembled page by page."""
+    title: str
+    form_id: Optional[str]
+    meta: Meta
+    grids: list = field(default_factory=list)
+    closed: bool = False
+    empty_marker: bool = False
+    notes: list = field(default_factory=list)
+
+
+class Cancelled(Exception):
+    pass
+
+
+def convert_document(path, progress: Optional[ProgressFn] = None,
+                     cancel: Optional[Callable[[], bool]] = None,
+                     settings: GridSettings = GridSettings()) -> Document:
+    """Convert one file. Raises ConversionError (Chinese message naming the file) when it cannot."""
+    path = Path(path)
+    name = path.name
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise ConversionError(f"{name}：暂不支持此文件类型（{path.suffix or '无扩展名'}），目前仅支持带文字层的 PDF")
+    pdf = open_pdf(path)
+    doc = Document(source=str(path), pages=len(pdf.pages))
+    try:
+        tables = _find_tables(pdf, name, doc, progress, cancel, settings)
+    finally:
+        pdf.close()
+    _fill_document_meta(tables, doc)
+    for raw in tables:
+        doc.tables.extend(standardize(raw))
+    from .checks import run_checks
+    run_checks(doc.tables)
+    return doc
+
+
+def _find_tables(pdf, name, doc, progress, cancel, settings) -> list:
+    running = Counter()          # running headers/footers: band texts seen on earlier pages
+    tables: list = []
+    current: Optional[OpenTable] = None
+    text_pages = image_pages = 0
+    skipped_forms = 0
+    cover_text = []
+    for page in iter_pages(pdf, name):
+        if cancel and cancel():
+            raise Cancelled()
+        if progress:
+            progress(page.number, doc.pages, f"正在读取第 {page.number}/{doc.pages} 页")
+        if not page.chars:
+            if page.images:
+                image_pages += 1
+            continue
+        text_pages += 1
+        lines = group_lines(page.chars)
+        bands = band_texts(lines, page)
+        lines = strip_furniture(lines, page, {k for k, n in running.items() if n >= 2})
+        running.update(bands)
+        if len(cover_text) < 3:
+            cover_text.append(" ".join(l.text for l in lines[:8]))
+        for seg in split_page(page, lines):
+            if seg.title is not None:
+                if current is not None:
+                    tables.append(current)
+                    current = None
+                form = catalogue().get(seg.title.form_id) if seg.title.form_id else None
+                if form is not None and form.deferred:
+                    skipped_forms += 1
+                    continue
+                meta = parse_meta(seg.meta_lines, seg.title.text)
+                current = OpenTable(seg.title.text, seg.title.form_id, meta)
+            elif current is None or current.closed:
+                continue
+            _add_segment(current, seg, settings)
+        if current is not None and current.closed:
+            tables.append(current)
+            current = None
+    if current is not None:
+        tables.append(current)
+    if image_pages and not text_pages:
+        raise ConversionError(f"{name}：扫描件（页面只有图像、没有文字层），需OCR识别")
+    if image_pages:
+        doc.notices.append(f"{image_pages} 页只有图像（扫描页），需OCR识别，已跳过")
+    if skipped_forms:
+        doc.notices.append(f"{skipped_forms} 个项目支出绩效目标表暂不转换，已跳过")
+    doc._cover = " ".join(cover_text)   # used for document-level year/unit fallbacks
+    return [_raw_table(t) for t in tables if t.grids or t.empty_marker]
+
+
+def _empty_marked(texts) -> bool:
+    markers = catalogue().empty_markers
+    return any(m in norm(t) for t in texts for m in markers)
+
+
+def _add_segment(table: OpenTable, seg: Segment, settings: GridSettings):
+    notes = [l.text for l in seg.note_lines]
+    table.notes.extend(notes)
+    if _empty_marked(notes + [l.text for l in seg.lines]):
+        table.empty_marker = True
+    lines = [l for l in seg.lines if not _empty_marked([l.text])]
+    if seg.closed:
+        table.closed = True
+    if not lines:
+        return
+    if table.meta.money_unit is None:
+        for l in lines[:6]:
+            mu = money_unit_in(l.text)
+            if mu:
+                table.meta.money_unit = mu
+                break
+    grid = build_grid(seg.page, lines, settings)
+    if grid is not None and table.grids and seg.title is None and grid.ncols != table.grids[0].ncols \
+            and not any(grid.header):
+        # A continuation page without its header lost the columns that are blank on it: use the first page's.
+        grid = build_grid(seg.page, lines, settings, fixed_edges=table.grids[0].col_edges)
+    if grid is not None:
+        table.grids.append(grid)
+
+
+def _raw_table(t: OpenTable) -> RawTable:
+    grids = t.grids
+    first = next((g for g in grids if any(g.header)), grids[0] if grids else None)
+    header = first.header if first else []
+    n = len(header)
+    rows, sources, pages, regions = [], [], [], []
+    issues = []
+    for k, g in enumerate(grids):
+        if g.ncols != n:
+            issues.append(Issue("column_mismatch", "warning",
+                                f"第 {g.page} 页的列数（{g.ncols}）与表头（{n}）不一致，请核对该页", None, None))
+        if g.page not in pages:
+            pages.append(g.page)
+        regions.append((g.page, g.bbox))
+        for m, (r, b) in enumerate(zip(g.rows, g.boxes)):
+            r = (r + [""] * n)[:n]
+            b = (b + [b[-1]] * n)[:n]
+            src = [(g.page, box) for box in b]
+            if k > 0 and m == 0 and rows and _is_row_continuation(r):
+                rows[-1] = [(a + c) if c else a for a, c in zip(rows[-1], r)]
+                continue
+            rows.append(r)
+            sources.append(src)
+    if len(pages) > 1:
+        issues.append(Issue("continued_table", "info", f"跨页表格：已拼接第 {'、'.join(map(str, pages))} 页", None, None))
+    return RawTable(t.form_id, t.title, header, first.header_rows if first else [], rows, sources, pages,
+                    t.meta.unit_name, t.meta.year, t.meta.money_unit, t.empty_marker, issues, regions)
+
+
+_ROW_START = re.compile(r"^(?:\d{2,}|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．]|[①-⑳]|合计|总计|小计)")
+
+
+def _is_row_continuation(row: list) -> bool:
+    """The first row of a continuation page that only carries the rest of a wrapped name."""
+    filled = [c for c in row if c]
+    if not filled:
+        return False
+    if any(re.search(r"\d", c) for c in filled):
+        return False
+    return not _ROW_START.match(filled[0]) and len(filled) == 1
+
+
+def _fill_document_meta(tables: list, doc: Document):
+    """Tables without their own 单位名称 / 年度 / 金额单位 take the document's (the most common one)."""
+    def common(values):
+        c = Counter(v for v in values if v)
+        return c.most_common(1)[0][0] if c else None
+    unit = common(t.unit_name for t in tables)
+    year = common(t.year for t in tables)
+    money = common(t.money_unit for t in tables)
+    cover = getattr(doc, "_cover", "")
+    if year is None:
+        m = re.search(r"((?:19|20)\d{2})\s*年", cover)
+        year = int(m.group(1)) if m else None
+    for t in tables:
+        t.unit_name = t.unit_name or unit
+        t.year = t.year or year
+        t.money_unit = t.money_unit or money
