@@ -75,6 +75,10 @@ def _text(v) -> str:
     return "" if v is None else _WS.sub("", str(v))
 
 
+def _is_code(s: str) -> bool:
+    return s.isascii() and s.isdigit()
+
+
 def _bare(label) -> str:
     """Label without whitespace and leading enumerators ("一、", "1.", "（一）", "①", "其中：")."""
     s = _text(label)
@@ -139,6 +143,7 @@ class _View:
         skip = set(_rules()["precision_exclude"])
         self.places = max([_places(v) for c, vs in self.num.items() if c not in skip for v in vs
                            if v is not None] or [0])
+        self.shown = max(self.places, 2) if table.money_unit == "万元" else self.places   # for messages
         self.labels = [c for c in _rules()["labels"].get(table.form, []) if c in self.col]
         self.scale = Decimal(_rules()["money_scale"].get(table.money_unit or "", 1))
 
@@ -151,12 +156,12 @@ class _View:
         parts = [_text(self.cell(r, c)) for c in (cols or self.labels)]
         return " ".join(p for p in parts if p) or f"第{r + 1}行"
 
-    def total_row(self) -> Optional[int]:
-        """First row labelled 合计/总计 … whose code cells hold no code."""
+    def total_row(self, cols=None) -> Optional[int]:
+        """First row labelled 合计/总计 … (in `cols`, default: the label columns) holding no code."""
         totals = set(_rules()["total_labels"])
         for r in range(len(self.t.rows)):
-            texts = [_bare(self.cell(r, c)) for c in self.labels]
-            if any(s in totals for s in texts) and not any(s.isdigit() for s in texts):
+            texts = [_bare(self.cell(r, c)) for c in (cols or self.labels)]
+            if any(s in totals for s in texts) and not any(_is_code(s) for s in texts):
                 return r
         return None
 
@@ -169,9 +174,21 @@ def _codes(v: _View, spec: dict) -> list:
     out = []
     for r in range(len(v.t.rows)):
         s = _text(v.cell(r, spec["code"]))
-        if s.isdigit() and str(len(s)) in lengths:
+        if _is_code(s) and str(len(s)) in lengths:
             out.append((r, s))
     return out
+
+
+def _sum_check(v: _View, row: int, parts: list, col: str, label: str, what: str) -> Optional[Issue]:
+    vals = [v.num[col][r] for r in parts]
+    total = v.num[col][row]
+    if total is None and all(x is None for x in vals):
+        return None
+    s = sum((x for x in vals if x is not None), Decimal(0))
+    n = sum(x is not None for x in vals)
+    t = total if total is not None else Decimal(0)
+    text = f"{label} 的{col} {_fmt(t, v.shown)} ≠ {what} {_fmt(s, v.shown)}"
+    return _verdict("sum_mismatch", "error", t - s, _tol(n, v.places), text, v.shown, row, v.col[col])
 
 
 def _check_codes(v: _View, spec: dict) -> list:
@@ -182,7 +199,7 @@ def _check_codes(v: _View, spec: dict) -> list:
     for r in range(len(v.t.rows)):
         raw = v.cell(r, spec["code"])
         s = _text(raw)
-        if not s or _bare(s) in totals or (s.isdigit() and len(s) in lengths):
+        if not s or _bare(s) in totals or (_is_code(s) and len(s) in lengths):
             continue
         allowed = "、".join(str(n) for n in lengths)
         issues.append(Issue("invalid_code", "warning",
@@ -210,25 +227,11 @@ def _check_hierarchy(v: _View, spec: dict) -> list:
     groups = [(where[pc], f"{pc} {_text(v.cell(where[pc], spec['name']))}".strip(), kids, "下级科目之和")
               for pc, kids in children.items()
               if count[pc] == 1 and all(count[c] == 1 for _, c in kids)]
-    total = v.total_row()
+    total = v.total_row([spec["code"], spec["name"]])
     if total is not None and tops and all(count[c] == 1 for _, c in tops):
         groups.append((total, "合计行", tops, "各顶级科目之和"))
-    issues = []
-    for prow, plabel, kids, what in groups:
-        for c in amounts:
-            vals = [v.num[c][r] for r, _ in kids]
-            parent = v.num[c][prow]
-            if parent is None and all(x is None for x in vals):
-                continue
-            s = sum((x for x in vals if x is not None), Decimal(0))
-            n = sum(x is not None for x in vals)
-            p = parent if parent is not None else Decimal(0)
-            text = f"{plabel} 的{c} {_fmt(p, v.places)} ≠ {what} {_fmt(s, v.places)}"
-            issue = _verdict("sum_mismatch", "error", p - s, _tol(n, v.places), text, v.places,
-                             prow, v.col[c])
-            if issue:
-                issues.append(issue)
-    return issues
+    return [i for prow, label, kids, what in groups for c in amounts
+            if (i := _sum_check(v, prow, [r for r, _ in kids], c, label, what))]
 
 
 def _check_rows(v: _View, eq: dict) -> list:
@@ -252,9 +255,9 @@ def _check_rows(v: _View, eq: dict) -> list:
             continue
         _, diff, n, s, cols = best
         total = v.num[eq["total"]][r]
-        shown = "空" if total is None else _fmt(total, v.places)
-        text = f"{v.label(r)} 的{eq['total']} {shown} ≠ {' + '.join(cols)} = {_fmt(s, v.places)}"
-        issue = _verdict("row_total_mismatch", "error", diff, _tol(n, v.places), text, v.places,
+        shown = "空" if total is None else _fmt(total, v.shown)
+        text = f"{v.label(r)} 的{eq['total']} {shown} ≠ {' + '.join(cols)} = {_fmt(s, v.shown)}"
+        issue = _verdict("row_total_mismatch", "error", diff, _tol(n, v.places), text, v.shown,
                          r, v.col[eq["total"]])
         if issue:
             issues.append(issue)
@@ -272,18 +275,20 @@ def _check_products(v: _View, rule: dict) -> list:
         if total is None or any(f is None for f in factors):
             continue
         prod, tol = Decimal(1), Decimal(0)
-        for i, f in enumerate(factors):       # rounding of each factor, scaled by the others
-            others = Decimal(1)
-            for j, g in enumerate(factors):
-                others *= abs(g) if j != i else 1
-            tol += others * _tol(1, _places(f))
+        for i, (name, f) in enumerate(zip(rule["factors"], factors)):
             prod *= f
+            if name in v.num:                 # amounts are rounded, counts are exact
+                others = Decimal(1)
+                for j, g in enumerate(factors):
+                    others *= abs(g) if j != i else 1
+                places = max(_places(x) for x in v.num[name] if x is not None)
+                tol += others * _tol(1, places)
         tol += _tol(1, v.places)
         if abs(total - prod) > tol:
-            text = (f"{v.label(r)} 的{rule['total']} {_fmt(total, v.places)} ≠ "
-                    f"{' × '.join(rule['factors'])} = {_fmt(prod, v.places)}")
+            text = (f"{v.label(r)} 的{rule['total']} {_fmt(total, v.shown)} ≠ "
+                    f"{' × '.join(rule['factors'])} = {_fmt(prod, v.shown)}")
             issues.append(Issue("price_mismatch", "warning",
-                                f"{text}（差 {_fmt(abs(total - prod), v.places)}）", r, v.col[rule["total"]]))
+                                f"{text}（差 {_fmt(abs(total - prod), v.shown)}）", r, v.col[rule["total"]]))
     return issues
 
 
@@ -309,18 +314,6 @@ def _side_rows(v: _View, side: dict):
     return lines, year, grand, middle
 
 
-def _sum_check(v: _View, row: int, parts: list, col: str, text: str) -> Optional[Issue]:
-    vals = [v.num[col][r] for r in parts]
-    total = v.num[col][row]
-    if total is None and all(x is None for x in vals):
-        return None
-    s = sum((x for x in vals if x is not None), Decimal(0))
-    n = sum(x is not None for x in vals)
-    t = total if total is not None else Decimal(0)
-    return _verdict("sum_mismatch", "error", t - s, _tol(n, v.places),
-                    f"{text} 的{col} {_fmt(t, v.places)} ≠ {_fmt(s, v.places)}", v.places, row, v.col[col])
-
-
 def _check_two_sided(v: _View, rule: dict) -> list:
     issues, grands = [], []
     for side in rule["sides"]:
@@ -329,24 +322,25 @@ def _check_two_sided(v: _View, rule: dict) -> list:
             continue
         lines, year, grand, middle = _side_rows(v, side)
         grands.append(grand)
+        name = lambda r: _text(v.cell(r, side["label"]))      # noqa: E731
         for c in (c for c in side["amounts"] if c in v.num):
             if year is not None and lines:
-                issues.append(_sum_check(v, year, lines, c, f"{_text(v.cell(year, side['label']))}（各项之和）"))
+                issues.append(_sum_check(v, year, lines, c, name(year), "各项之和"))
             if grand is not None and year is not None:
-                issues.append(_sum_check(v, grand, [year] + middle, c,
-                                         f"{_text(v.cell(grand, side['label']))}（本年合计与结转之和）"))
+                what = "与".join([name(year)] + [name(r) for r in middle]) + ("之和" if middle else "")
+                issues.append(_sum_check(v, grand, [year] + middle, c, name(grand), what))
             elif grand is not None and lines:
-                issues.append(_sum_check(v, grand, lines, c, f"{_text(v.cell(grand, side['label']))}（各项之和）"))
+                issues.append(_sum_check(v, grand, lines, c, name(grand), "各项之和"))
     inc_col, exp_col = rule["balance"]
     (gi, ge) = grands[0], grands[1]
     if gi is not None and ge is not None and inc_col in v.num and exp_col in v.num:
         inc, exp = v.num[inc_col][gi], v.num[exp_col][ge]
         if inc is not None or exp is not None:
             inc, exp = inc or Decimal(0), exp or Decimal(0)
-            text = (f"{_text(v.cell(ge, rule['sides'][1]['label']))} {_fmt(exp, v.places)} ≠ "
-                    f"{_text(v.cell(gi, rule['sides'][0]['label']))} {_fmt(inc, v.places)}")
+            text = (f"{_text(v.cell(ge, rule['sides'][1]['label']))} {_fmt(exp, v.shown)} ≠ "
+                    f"{_text(v.cell(gi, rule['sides'][0]['label']))} {_fmt(inc, v.shown)}")
             issues.append(_verdict("balance_mismatch", "error", exp - inc, _tol(1, v.places), text,
-                                   v.places, ge, v.col[exp_col]))
+                                   v.shown, ge, v.col[exp_col]))
     return [i for i in issues if i]
 
 
@@ -429,7 +423,7 @@ def check_document(tables: list) -> list:
     cache: dict = {}
     out = []
     for rule in _rules()["cross"]:
-        if any(u in views if u in _forms() else _quantity(u, views, cache) for u in rule.get("unless", [])):
+        if any(seen.get(u) if u in _forms() else _quantity(u, views, cache) for u in rule.get("unless", [])):
             continue
         left = _quantity(rule["left"], views, cache)
         rights = [q for q in (_quantity(r, views, cache) for r in rule["right"]) if q]
@@ -445,8 +439,9 @@ def check_document(tables: list) -> list:
                 best = (key, other, tol, q)
         _, other, tol, q = best
         unit = f"（折合{tables[idx].money_unit}）" if q[6] != scale else ""
-        text = f"{desc} {_fmt(value, places)} ≠ {q[7]} {_fmt(other, places)}{unit}"
-        issue = _verdict("cross_table_mismatch", rule["severity"], value - other, tol, text, places, row, col)
+        shown = max(places, 2) if tables[idx].money_unit == "万元" else places
+        text = f"{desc} {_fmt(value, shown)} ≠ {q[7]} {_fmt(other, shown)}{unit}"
+        issue = _verdict("cross_table_mismatch", rule["severity"], value - other, tol, text, shown, row, col)
         if issue:
             out.append((idx, issue))
     return out

@@ -92,18 +92,23 @@ def catalogue() -> Catalogue:
 
 
 # ---------------------------------------------------------------------------------------------- header mapping
-def _matches(col: Column, fragments: list, qualified: bool) -> int:
-    """Length of the best label this canonical column matches (0: no match)."""
-    best = 0
+_YEAR_PREFIX = re.compile(r"^\d{4}年(?:度)?")
+
+
+def _matches(col: Column, fragments: list, qualified: bool) -> tuple:
+    """How well a canonical column matches a source column's header fragments: (index after the lowest
+    fragment used, label length); (0, 0) for no match. Labels lower in the header (nearer the data) win."""
+    best = (0, 0)
     frags = [norm(f) for f in fragments if norm(f)]
     for j in range(len(frags), 0, -1):
         for i in range(0, j):
             label, above = "".join(frags[i:j]), "".join(frags[:i])
-            for parent, rx in col.synonyms:
-                if (parent is not None) != qualified:
-                    continue
-                if rx.fullmatch(label) and (parent is None or parent.search(above)):
-                    best = max(best, len(label) + (100 if j == len(frags) else 0))
+            for cand in {label, _YEAR_PREFIX.sub("", label)} - {""}:
+                for parent, rx in col.synonyms:
+                    if (parent is not None) != qualified:
+                        continue
+                    if rx.fullmatch(cand) and (parent is None or parent.search(above)):
+                        best = max(best, (j, len(label)))
     return best
 
 
@@ -111,27 +116,27 @@ def map_columns(form: Form, headers: list) -> list:
     """Canonical name (or None) for each source column, given each column's header fragments top → bottom.
 
     Two-sided forms are split into their sides first (at the second occurrence of the first column's label,
-    or by the 收入/支出 marker above a column); within a side each canonical column is used once, left to right.
+    or by the 收入/支出 marker above a column). Within a side, (source, canonical) pairs are assigned best match
+    first, each used once; ties go to the leftmost source column and the earliest canonical column.
     """
     n = len(headers)
     result = [None] * n
     data_cols = [i for i in range(n) if not _is_layout(headers[i])]
     for side_cols, idxs in _sides(form, headers, data_cols):
         allowed = [c for c in form.columns if side_cols is None or c.name in side_cols]
-        used = set()
         for qualified in (True, False):
+            pairs = []
             for i in idxs:
-                if result[i] is not None:
-                    continue
-                scored = [(_matches(c, headers[i], qualified), k, c) for k, c in enumerate(allowed)
-                          if c.name not in used]
-                scored = [s for s in scored if s[0] > 0]
-                if scored:
-                    best = max(scored, key=lambda s: (s[0], -s[1]))
-                    # Prefer the earliest canonical among equally good matches (e.g. the first 项目 is 收入项目).
-                    best = min((s for s in scored if s[0] == best[0]), key=lambda s: s[1])
-                    result[i] = best[2].name
-                    used.add(best[2].name)
+                if result[i] is None:
+                    for k, c in enumerate(allowed):
+                        score = _matches(c, headers[i], qualified)
+                        if score[0]:
+                            pairs.append((-score[0], -score[1], i, k, c.name))
+            used = set(filter(None, result))
+            for _, _, i, _, name in sorted(pairs):
+                if result[i] is None and name not in used:
+                    result[i] = name
+                    used.add(name)
     return result
 
 
@@ -166,6 +171,6 @@ def _sides(form: Form, headers: list, cols: list):
         return [(set(form.sides[k][1]), groups[k]) for k in sorted(groups)]
     # One side only (e.g. Hebei's expenditure-only 国有资本经营预算 table): the side matching more labels.
     best = max(range(len(form.sides)), key=lambda k: (
-        sum(1 for i in cols if any(_matches(form.column(c), headers[i], q) for c in form.sides[k][1]
+        sum(1 for i in cols if any(_matches(form.column(c), headers[i], q)[0] for c in form.sides[k][1]
                                    for q in (True, False))), k))
     return [(set(form.sides[best][1]), cols)]

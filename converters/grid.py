@@ -142,36 +142,50 @@ def ruled_columns(page: PageContent, top: float, bottom: float, x0: float, x1: f
 
 
 def stream_columns(body_lines: list, header_lines: list, settings: GridSettings) -> list:
-    """Column edges from whitespace: body text runs form column cores; header labels over empty stretches
-    add columns of their own (a column can be blank in every body row)."""
-    cores = []
-    for x0, x1, _ in _chunks_of(body_lines, settings.chunk_gap):
-        cores.append([x0, x1])
-    cores = _merge_intervals(cores)
-    if header_lines:
-        leaf = _header_leaf_chunks(header_lines, settings)
-        for x0, x1 in leaf:
-            if not any(min(x1, c[1]) - max(x0, c[0]) > 0 for c in cores):
-                cores.append([x0, x1])
-        cores = _merge_intervals(cores)
-        if not body_lines:
-            cores = _merge_intervals([list(c) for c in leaf])
+    """Column edges from whitespace. Body text runs form column cores; each core belongs to the nearest
+    lowest-level header label, and a label with no core is a column that is blank in every row."""
+    cores = _merge_intervals([[x0, x1] for x0, x1, _ in _chunks_of(body_lines, settings.chunk_gap)])
+    leaves = _header_leaves(header_lines, settings)
+    if leaves:
+        cols = [list(leaf) for leaf in leaves]
+        for c in cores:
+            k = min(range(len(leaves)), key=lambda i: (_distance(c, leaves[i]), -_overlap(c, leaves[i])))
+            cols[k] = [min(cols[k][0], c[0]), max(cols[k][1], c[1])]
+        cores = sorted(cols)
     if not cores:
         return []
     edges = [cores[0][0] - 1]
     for a, b in zip(cores, cores[1:]):
-        edges.append((a[1] + b[0]) / 2)
+        edges.append((a[1] + b[0]) / 2 if a[1] < b[0] else (max(a[0], b[0]) + min(a[1], b[1])) / 2)
     edges.append(cores[-1][1] + 1)
     return edges
 
 
-def _header_leaf_chunks(header_lines, settings):
-    """Header runs that do not sit over several other runs (those are parent labels)."""
-    chunks = [(c[0], c[1]) for c in _chunks_of(header_lines, settings.chunk_gap)]
+def _distance(a, b) -> float:
+    return max(0.0, max(a[0], b[0]) - min(a[1], b[1]))
+
+
+def _overlap(a, b) -> float:
+    return max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _header_leaves(header_lines, settings) -> list:
+    """Lowest-level header labels: runs with no other header run below them (parents such as 本年收入 sit
+    above their children; a rowspan label such as 科目编码 has nothing below it). Spaced-out labels
+    ("项  目") are one label."""
+    lines = sorted(header_lines, key=lambda l: l.top)
+    runs = [(ln.top, x0, x1) for ln in lines for x0, x1, _ in _spaced_label_chunks(ln, settings)]
+    leaves = [(x0, x1) for top, x0, x1 in runs
+              if not any(t > top + 1 and _overlap((x0, x1), (a, b)) > 0 for t, a, b in runs)]
+    return [tuple(iv) for iv in _merge_intervals([list(iv) for iv in leaves])]
+
+
+def _spaced_label_chunks(line, settings):
     out = []
-    for c in chunks:
-        covered = sum(1 for d in chunks if d is not c and d[0] >= c[0] - 1 and d[1] <= c[1] + 1)
-        if covered < 2:
+    for c in line.chunks(settings.chunk_gap):
+        if out and len(c[2]) == 1 and len(out[-1][2]) == 1 and c[0] - out[-1][1] < 3 * line.size:
+            out[-1] = (out[-1][0], c[1], out[-1][2] + c[2])
+        else:
             out.append(c)
     return out
 

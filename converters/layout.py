@@ -26,16 +26,23 @@ class Line:
         return (self.top + self.bottom) / 2
 
     def chunks(self, gap_factor: float = 0.9) -> list:
-        """Runs of characters separated by gaps wider than gap_factor × font size: [(x0, x1, text)]."""
+        """Runs of characters separated by gaps wider than gap_factor × font size, or by any visible gap
+        where digits meet Chinese text (a right-aligned amount next to the following column's label):
+        [(x0, x1, text)]."""
         out, cur = [], [self.chars[0]]
         for c in self.chars[1:]:
-            if c.x0 - cur[-1].x1 > gap_factor * self.size:
+            gap = c.x0 - cur[-1].x1
+            if gap > gap_factor * self.size or (gap > 0.12 * self.size and _is_cjk(c.text) != _is_cjk(cur[-1].text)):
                 out.append(cur)
                 cur = [c]
             else:
                 cur.append(c)
         out.append(cur)
         return [(g[0].x0, g[-1].x1, "".join(c.text for c in g)) for g in out]
+
+
+def _is_cjk(ch: str) -> bool:
+    return ch >= "\u2e80"
 
 
 def make_line(chars: list) -> Line:
@@ -99,6 +106,7 @@ def band_texts(lines: list, page: PageContent) -> set:
 # ---------------------------------------------------------------------------------------------- titles and meta
 _SENTENCE = re.compile(r"[。；;，,：:！？]|\.{3}|…|·{3}")
 _TOC_TAIL = re.compile(r"[.…·\s]{2,}\d+$|\s\d+$")
+_TOC_FILL = re.compile(r"[.…·]{4,}")
 _GENERIC_TITLE = re.compile(r"表(?:[(（][^()（）]{0,20}[)）])?$")
 _META = re.compile(r"(单位名称|部门名称|编制部门|编制单位|预算单位|填报单位|预算年度|金额单位|单位\s*[:：]|截止时间|截至)")
 
@@ -117,12 +125,14 @@ def find_title(lines: list, i: int, page: PageContent) -> Optional[Title]:
     ln = lines[i]
     if i + 1 < len(lines):
         nxt = lines[i + 1]
-        if (abs(nxt.size - ln.size) < 0.5 and 0 <= nxt.top - ln.bottom < 0.8 * ln.size
+        if (abs(nxt.size - ln.size) < 1 and -1 <= nxt.top - ln.bottom < ln.size
                 and len(ln.chunks(2.5)) == 1 and len(nxt.chunks(2.5)) == 1):
-            joined = _title(ln.text.strip() + nxt.text.strip(), ln, i, i + 1)
-            alone = _title(ln.text.strip(), ln, i, i)
+            head, tail = ln.text.strip(), nxt.text.strip()
+            joined = _title(head + tail, ln, i, i + 1)
+            alone = _title(head, ln, i, i)
+            unbalanced = head.count("（") + head.count("(") > head.count("）") + head.count(")")
             if joined is not None and joined.form_id and (alone is None or alone.form_id != joined.form_id
-                                                          or len(nxt.text.strip()) <= 3):
+                                                          or len(tail) <= 10 or unbalanced):
                 return joined
             if alone is not None:
                 return alone
@@ -131,7 +141,7 @@ def find_title(lines: list, i: int, page: PageContent) -> Optional[Title]:
 
 
 def _title(text: str, ln: Line, i: int, end: int) -> Optional[Title]:
-    if len(text) < 4 or len(text) > 80 or _TOC_TAIL.search(text) or _META.search(text):
+    if len(text) < 4 or len(text) > 80 or _TOC_TAIL.search(text) or _META.search(text) or _TOC_FILL.search(text):
         return None
     if _SENTENCE.search(text.replace("：", "").replace(":", "")) and not re.search(r"表\s*$", text):
         return None
@@ -145,7 +155,9 @@ def _title(text: str, ln: Line, i: int, end: int) -> Optional[Title]:
 
 
 def is_meta_line(line: Line) -> bool:
-    return bool(_META.search(line.text))
+    """单位名称/单位：万元 lines; a header cell like "价值（金额单位：万元）" is not one."""
+    text = re.sub(r"[（(][^()（）]*[)）]", "", line.text)
+    return bool(_META.search(text)) and len(line.chunks(1.5)) <= 4
 
 
 _UNIT_LABEL = re.compile(r"(?:单位名称|部门名称|编制部门|编制单位|预算单位|填报单位|部门)\s*[:：]\s*(\S+)")
@@ -242,7 +254,7 @@ def split_page(page: PageContent, lines: list) -> list:
             continue
         if cur.closed:
             pass
-        elif is_note(ln) or (is_narrative(ln, page) and (cur.lines or cur.title is None)):
+        elif is_note(ln) or is_narrative(ln, page) or _TOC_FILL.search(ln.text):
             cur.closed = True
             cur.note_lines.append(ln)
         else:

@@ -59,6 +59,11 @@ class RawTable:
     regions: list = field(default_factory=list)
 
 
+def _digits_only(rows: list, i: int) -> bool:
+    values = [clean_code(r[i]) for r in rows if i < len(r) and r[i]]
+    return bool(values) and all(v.isdigit() for v in values)
+
+
 def _code_part(fragments: list) -> Optional[int]:
     parts = catalogue().code_parts
     last = norm(fragments[-1]) if fragments else ""
@@ -97,8 +102,9 @@ def _standard_table(form: Form, raw: RawTable) -> Table:
     t = _base(raw, form.id)
     header = raw.header
     n = len(header)
-    parts = {i: _code_part(header[i]) for i in range(n)}
-    parts = {i: p for i, p in parts.items() if p is not None}
+    parts = {i: p for i in range(n) if (p := _code_part(header[i])) is not None and _digits_only(raw.rows, i)}
+    if 0 not in parts.values():     # without a 类 column, "款"/"项" are wrapped label tails, not code parts
+        parts = {}
     plain = [header[i] if i not in parts else ["__code_part__"] for i in range(n)]
     mapping = map_columns(form, plain)
     if parts:

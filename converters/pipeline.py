@@ -52,7 +52,7 @@ def convert_document(path, progress: Optional[ProgressFn] = None,
         pdf.close()
     _fill_document_meta(tables, doc)
     for raw in tables:
-        doc.tables.extend(standardize(raw))
+        doc.tables.extend(t for t in standardize(raw) if _is_real_table(t))
     from .checks import run_checks
     run_checks(doc.tables)
     return doc
@@ -180,6 +180,13 @@ def _is_row_continuation(row: list) -> bool:
     if any(re.search(r"\d", c) for c in filled):
         return False
     return not _ROW_START.match(filled[0]) and len(filled) == 1
+
+
+def _is_real_table(t) -> bool:
+    """Headings and table-of-contents lines that looked like titles give tables with nothing in them."""
+    if t.form == "unknown":
+        return len(t.columns) >= 2 and bool(t.rows)
+    return bool(t.columns)
 
 
 def _fill_document_meta(tables: list, doc: Document):
