@@ -50,7 +50,7 @@ _TOTAL = re.compile(r"^(合计|总计|小计|部门合计|本年收入合计|本
 
 
 def _chunks_of(lines, gap):
-    return [c for ln in lines for c in ln.chunks(gap)]
+    return [c for ln in lines for c in ln.chunks(gap, split_scripts=True)]
 
 
 def is_data_block(lines: list, gap: float) -> bool:
@@ -182,7 +182,7 @@ def _header_leaves(header_lines, settings) -> list:
 
 def _spaced_label_chunks(line, settings):
     out = []
-    for c in line.chunks(settings.chunk_gap):
+    for c in line.chunks(settings.chunk_gap, split_scripts=True):
         if out and len(c[2]) == 1 and len(out[-1][2]) == 1 and c[0] - out[-1][1] < 3 * line.size:
             out[-1] = (out[-1][0], c[1], out[-1][2] + c[2])
         else:
@@ -253,7 +253,7 @@ def header_fragments(bands, edges, page, ruled, settings):
                         row[a] += text
         else:
             for ln in sorted(lines, key=lambda l: l.top):
-                for x0, x1, text in ln.chunks(settings.chunk_gap):
+                for x0, x1, text in ln.chunks(settings.chunk_gap, split_scripts=True):
                     cols = [j for j in range(n) if min(x1, edges[j + 1]) - max(x0, edges[j]) >= 0.5 * (edges[j + 1] - edges[j])]
                     if not cols:
                         cols = [_col_of((x0 + x1) / 2, edges)]

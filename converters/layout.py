@@ -25,14 +25,15 @@ class Line:
     def center(self) -> float:
         return (self.top + self.bottom) / 2
 
-    def chunks(self, gap_factor: float = 0.9) -> list:
-        """Runs of characters separated by gaps wider than gap_factor × font size, or by any visible gap
-        where digits meet Chinese text (a right-aligned amount next to the following column's label):
+    def chunks(self, gap_factor: float = 0.9, split_scripts: bool = False) -> list:
+        """Runs of characters separated by gaps wider than gap_factor × font size, or (split_scripts) by any
+        visible gap where digits meet Chinese text (a right-aligned amount next to the next column's label):
         [(x0, x1, text)]."""
         out, cur = [], [self.chars[0]]
         for c in self.chars[1:]:
             gap = c.x0 - cur[-1].x1
-            if gap > gap_factor * self.size or (gap > 0.12 * self.size and _is_cjk(c.text) != _is_cjk(cur[-1].text)):
+            if gap > gap_factor * self.size or (split_scripts and gap > 0.12 * self.size
+                                                 and _is_cjk(c.text) != _is_cjk(cur[-1].text)):
                 out.append(cur)
                 cur = [c]
             else:
@@ -191,11 +192,11 @@ def parse_meta(lines: list, title: str) -> Meta:
         if m and meta.unit_name is None:
             meta.unit_name = m.group(1)
         elif meta.unit_name is None:
-            # Hebei: "824永清县工业和信息化局   预算年度：2022   单位：万元" — the unlabeled first chunk.
-            first = ln.chunks(1.5)[0][2].strip()
-            if (not _META.search(first) and re.search(r"[\u4e00-\u9fff]{3,}", first)
-                    and not re.search(r"\d{4}\s*[-年]", first)):
-                meta.unit_name = first
+            # Hebei: "824永清县工业和信息化局   预算年度：2022   单位：万元" — the unlabeled text before the labels.
+            m = _META.search(text)
+            first = (text[:m.start()] if m else text).strip()
+            if re.search(r"[\u4e00-\u9fff]{3,}", first) and not re.search(r"\d{4}\s*[-年]", first):
+                meta.unit_name = first.replace(" ", "")
     if meta.unit_name:
         meta.unit_name = re.split(r"\s{2,}|单位\s*[:：]", meta.unit_name)[0].strip() or None
     return meta

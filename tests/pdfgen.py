@@ -1225,6 +1225,9 @@ def long_table(n_rows: int, budget: Optional[Budget] = None, *, seed: int = 7, w
         name = f"{b.year}年{base}（第{k + 1}批）"
         if wrap_every and k % wrap_every == wrap_every - 1:
             name = f"{b.year}年{b.county}{base}及配套基础设施建设补助资金（第{k + 1}批）"
+        if wrap_every and k % (2 * wrap_every + 1) == 2 * wrap_every:      # a few very tall rows
+            name = (f"{b.year}年{b.county}{base}及配套基础设施建设补助资金（含上年结转续建项目、"
+                    f"配套设施改造及后期运行维护）（第{k + 1}批）")
         g, u = gens[k], units[k]
         rows.append([name, f(g + u), f(g), None, None, None, f(u)])
         exp_rows.append([name, v(g + u), v(g), None, None, None, v(u)])
@@ -1257,7 +1260,8 @@ def sample_document(ruling: str = "grid", landscape: Optional[bool] = None, *, s
     a narrative page, expenditure_summary, project_current continuing over 2+ pages, an empty fund_revenue table,
     three_public, and a closing narrative (名词解释).
 
-    `landscape`: True puts every table on landscape pages, False every table on portrait pages, None (default)
+    With split_rows=True (and long_rows unset) the project table's length is chosen so that one of its rows is
+    really split across a page break. `landscape`: True puts every table on landscape pages, False every table on portrait pages, None (default)
     prints the wide revenue summary landscape and the rest portrait. Returns (DocSpec, [Expected] in table order).
     """
     b = make_budget(seed, unit, county, year, carryover=carryover)
@@ -1273,6 +1277,14 @@ def sample_document(ruling: str = "grid", landscape: Optional[bool] = None, *, s
     specs.append(s)
     n = long_rows or (32 if landscape else 55)
     s, _ = long_table(n, b, seed=seed, **common)
+    if split_rows and long_rows is None:
+        # Pick a row count that really puts a tall row across a page break.
+        for k in range(n, n + 40):
+            s_k, _ = long_table(k, b, seed=seed, **common)
+            _, facts = build_pdf_bytes(DocSpec([s_k]))
+            if facts["tables"][0]["split_rows"]:
+                s = s_k
+                break
     specs.append(s)
     fund_header = [["功能分类科目", None, "政府性基金收入预算"], ["科目编码", "科目名称", SPAN_UP]]
     s, _ = empty_table(f"{unit}部门{year}年政府性基金预算收入表（不含上年结转）", fund_header, form="fund_revenue",

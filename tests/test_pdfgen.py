@@ -77,16 +77,18 @@ def test_wrapped_cell_numbers_vertically_centred(tmp_path):
     path, _ = _build(tmp_path, [spec])
     with pdfplumber.open(path) as pdf:
         chars = pdf.pages[0].chars
-    name_tops = sorted({round(c["top"], 1) for c in chars if c["text"] in "机关事业单位基本养老保险缴费支出"})
-    assert len(name_tops) >= 2                                    # wrapped over several lines
-    num = [c for c in chars if c["text"] in "58.0"]
+    x_num = (595.28 - 300) / 2 + 200                              # the third column starts here
+    name_chars = [c for c in chars if x_num - 100 <= c["x0"] < x_num and c["text"] in "机关事业单位基本养老保险缴费支出"]
+    assert "".join(c["text"] for c in name_chars) == "机关事业单位基本养老保险缴费支出"
+    assert len({round(c["top"], 1) for c in name_chars}) >= 2   # wrapped over several lines
+    num = [c for c in chars if c["x0"] >= x_num and c["text"] in "58.0"]
+    assert "".join(c["text"] for c in num) == "58.00"
     num_mid = sum((c["top"] + c["bottom"]) / 2 for c in num) / len(num)
-    name_chars = [c for c in chars if c["text"] in "机关事业单位基本养老保险缴费支出"]
     block_mid = (min(c["top"] for c in name_chars) + max(c["bottom"] for c in name_chars)) / 2
     assert abs(num_mid - block_mid) < 2.0
     # Right-aligned number: its right edge near the column's right boundary.
     x_right = max(c["x1"] for c in num)
-    assert 300 / 3 * 3 + (595.28 - 300) / 2 - x_right < 6
+    assert 0 < x_num + 100 - x_right < 6
 
 
 # ============================================================================================ pages
@@ -145,7 +147,7 @@ def test_continuation_header_repeat(tmp_path, repeat):
     with pdfplumber.open(path) as pdf:
         for k, pg in enumerate(t["pages"]):
             text = pdf.pages[pg - 1].extract_text()
-            assert ("财政专户管理" in text) == (repeat or k == 0)
+            assert ("单位资金" in text) == (repeat or k == 0)
             assert (spec.title in text) == (k == 0)
     # Every body row is on some page, in order.
     assert len(t["row_pages"]) == len(spec.rows) and t["row_pages"] == sorted(t["row_pages"])
@@ -198,7 +200,9 @@ def test_footer_and_running_header_close_to_table(tmp_path):
             x0, top, x1, bottom = frag["bbox"]
             foot = [c for c in page.chars if c["top"] > bottom]
             head = [c for c in page.chars if c["bottom"] < top and c["text"] in rh]
-            assert foot and min(c["top"] for c in foot) - bottom < 40          # footer just below the table
+            assert foot and "".join(c["text"] for c in foot) == f"第{pg}页"
+            if pg != t["pages"][-1]:                                            # a full page:
+                assert min(c["top"] for c in foot) - bottom < 40                # footer just below the table
             assert 0 < page.height - max(c["bottom"] for c in foot) < 56        # inside the bottom margin
             if pg != t["title_page"]:
                 assert head and top - max(c["bottom"] for c in head) < 25      # running header just above
@@ -370,6 +374,8 @@ def test_long_table_matches_budget_when_given():
     total = exp.rows[-1]
     assert total[0] == "合计" and total[1] == round(t.project / 100, 2)
     assert round(sum(r[1] for r in exp.rows[:-1]), 2) == total[1]
+    _check_printed_matches_expected(spec, exp)
+    spec, exp = g.long_table(25)                              # random amounts, up to 20,000 万元
     assert any("," in (r[1] or "") for r in spec.rows)       # thousands separators printed
     _check_printed_matches_expected(spec, exp)
 
