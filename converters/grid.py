@@ -53,14 +53,31 @@ def _chunks_of(lines, gap):
     return [c for ln in lines for c in ln.chunks(gap, split_scripts=True)]
 
 
-def is_data_block(lines: list, gap: float) -> bool:
-    """A body row: it holds an amount, or starts with a code, an enumerator or a total label with a number."""
+@dataclass
+class HeaderHint:
+    """What the table's form tells about its rows: labels that start body rows (因公出国（境）费, 合计 …) and,
+    on continuation pages, the header texts of the first page (a repeated header is dropped, anything else is
+    data even without numbers)."""
+    row_label: object = None          # callable(text) -> bool
+    header_texts: frozenset = None    # normalized header runs of the table's first page
+
+
+def is_data_block(lines: list, gap: float, hint: HeaderHint = HeaderHint()) -> bool:
+    """A body row: it holds an amount, or starts with a code, an enumerator or a known row label."""
     chunks = sorted(_chunks_of(lines, gap), key=lambda c: c[0])
     texts = [c[2].strip() for c in chunks]
     if not texts:
         return False
     if is_layout_row(texts):
         return False
+    if hint.header_texts is not None:
+        known = sum(1 for t in texts if _hnorm(t) in hint.header_texts)
+        return known < max(1, len(texts) / 2)
+    if hint.row_label is not None and hint.row_label(texts[0]):
+        return True
+    if len(texts) > 1 and texts[0].isdigit() and len(texts[0]) <= 3 and hint.row_label is not None \
+            and hint.row_label(texts[1]):
+        return True
     if any(_DECIMAL.match(t) for t in texts):
         return True
     first = texts[0]
@@ -69,6 +86,15 @@ def is_data_block(lines: list, gap: float) -> bool:
     if _ENUM_START.match(first) and len(texts) >= 1 and not any(len(t) > 30 for t in texts):
         return True
     return False
+
+
+def _hnorm(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def header_texts(grid: "Grid") -> frozenset:
+    return frozenset(_hnorm(f) for col in grid.header for f in col) | frozenset(
+        _hnorm(c) for row in grid.header_rows for c in row if c)
 
 
 def is_layout_row(texts: list) -> bool:
@@ -143,15 +169,19 @@ def ruled_columns(page: PageContent, top: float, bottom: float, x0: float, x1: f
 
 def stream_columns(body_lines: list, header_lines: list, settings: GridSettings) -> list:
     """Column edges from whitespace. Body text runs form column cores; each core belongs to the nearest
-    lowest-level header label, and a label with no core is a column that is blank in every row."""
+    lowest-level header label. A label with no core is a column blank in every row, unless it sits on the
+    header's top line, where labels without data under them are group labels (收入, 项目 over 科目编码/名称)."""
     cores = _merge_intervals([[x0, x1] for x0, x1, _ in _chunks_of(body_lines, settings.chunk_gap)])
     leaves = _header_leaves(header_lines, settings)
     if leaves:
-        cols = [list(leaf) for leaf in leaves]
+        top_line = min(l.top for l in header_lines)
+        several_lines = any(l.top > top_line + 1 for l in header_lines)
+        cols = [[x0, x1, False] for x0, x1, _ in leaves]
         for c in cores:
             k = min(range(len(leaves)), key=lambda i: (_distance(c, leaves[i]), -_overlap(c, leaves[i])))
-            cols[k] = [min(cols[k][0], c[0]), max(cols[k][1], c[1])]
-        cores = sorted(cols)
+            cols[k] = [min(cols[k][0], c[0]), max(cols[k][1], c[1]), True]
+        cores = sorted([x0, x1] for (x0, x1, has_data), (_, _, top) in zip(cols, leaves)
+                       if has_data or not several_lines or top > top_line + 1)
     if not cores:
         return []
     edges = [cores[0][0] - 1]
@@ -170,14 +200,30 @@ def _overlap(a, b) -> float:
 
 
 def _header_leaves(header_lines, settings) -> list:
-    """Lowest-level header labels: runs with no other header run below them (parents such as 本年收入 sit
-    above their children; a rowspan label such as 科目编码 has nothing below it). Spaced-out labels
-    ("项  目") are one label."""
+    """Lowest-level header labels (x0, x1, top of its highest line): runs with no other header run below
+    them (parents such as 本年收入 sit above their children; a rowspan label such as 科目编码 has nothing below
+    it). Spaced-out labels ("项  目") are one label; a label wrapped over lines is one leaf."""
     lines = sorted(header_lines, key=lambda l: l.top)
     runs = [(ln.top, x0, x1) for ln in lines for x0, x1, _ in _spaced_label_chunks(ln, settings)]
-    leaves = [(x0, x1) for top, x0, x1 in runs
-              if not any(t > top + 1 and _overlap((x0, x1), (a, b)) > 0 for t, a, b in runs)]
-    return [tuple(iv) for iv in _merge_intervals([list(iv) for iv in leaves])]
+    leaves = sorted((x0, x1, top) for top, x0, x1 in runs
+                    if not any(t > top + 1 and _overlap((x0, x1), (a, b)) > 0 for t, a, b in runs))
+    out = []
+    for x0, x1, top in leaves:
+        if out and x0 <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], x1), min(out[-1][2], top))
+        else:
+            out.append((x0, x1, top))
+    return [(x0, x1, _label_top(x0, x1, top, runs, lines)) for x0, x1, top in out]
+
+
+def _label_top(x0, x1, top, runs, lines) -> float:
+    """Top of a label wrapped over several lines: follow the lines directly above it (one line apart)."""
+    step = 1.6 * (median(l.size for l in lines) if lines else 10.0)
+    while True:
+        above = [t for t, a, b in runs if top - step <= t < top - 1 and _overlap((x0, x1), (a, b)) > 0]
+        if not above:
+            return top
+        top = max(above)
 
 
 def _spaced_label_chunks(line, settings):
@@ -265,7 +311,7 @@ def header_fragments(bands, edges, page, ruled, settings):
 
 
 def build_grid(page: PageContent, lines: list, settings: GridSettings = GridSettings(),
-               fixed_edges: list | None = None) -> Grid | None:
+               fixed_edges: list | None = None, hint: HeaderHint = HeaderHint()) -> Grid | None:
     """The grid of one table segment, or None when the lines hold no table. `fixed_edges` imposes the columns
     (a continuation page that does not repeat its header)."""
     if not lines:
@@ -273,7 +319,7 @@ def build_grid(page: PageContent, lines: list, settings: GridSettings = GridSett
     x0 = min(l.x0 for l in lines)
     x1 = max(l.x1 for l in lines)
     bands = row_bands(lines, page, x0, x1, settings)
-    first_data = next((k for k, b in enumerate(bands) if is_data_block(b[2], settings.chunk_gap)), len(bands))
+    first_data = next((k for k, b in enumerate(bands) if is_data_block(b[2], settings.chunk_gap, hint)), len(bands))
     header_bands, body_bands = bands[:first_data], bands[first_data:]
     layout_rows = 0
     kept = []

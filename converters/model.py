@@ -55,6 +55,8 @@ class Table:
     source_columns: list = field(default_factory=list)   # list[(header_text, canonical|None)]
     regions: list = field(default_factory=list)          # list[(page, bbox)] the table occupies
     workbook: Optional[str] = None                       # set by the exporter, relative to tables.json
+    # The table as found (normalize.RawTable): re-standardize it with another form or column mapping.
+    raw: object = None
 
     def to_json(self) -> dict:
         return {"form": self.form, "title": self.title, "unit_name": self.unit_name, "year": self.year,

@@ -70,20 +70,25 @@ def _code_part(fragments: list) -> Optional[int]:
     return parts.get(last)
 
 
-def standardize(raw: RawTable) -> list:
-    """The standardized Table(s) of a raw table (the Shanghai 三公 table yields two)."""
-    form = catalogue().get(raw.form_id) if raw.form_id else None
-    if form is None:
+def standardize(raw: RawTable, form_id: Optional[str] = None, overrides: Optional[dict] = None) -> list:
+    """The standardized Table(s) of a raw table (the Shanghai 三公 table yields two).
+
+    `form_id` replaces the detected form ("unknown" for the raw grid); `overrides` maps source column indexes
+    to canonical names (None: leave the column out) — the corrections a user makes in the GUI.
+    """
+    form_id = raw.form_id if form_id is None else form_id
+    form = catalogue().get(form_id) if form_id else None
+    if form is None or form.deferred:
         return [_unknown_table(raw)]
-    if form.spec.get("wide_labels") and _is_wide(form, raw):
+    if form.spec.get("wide_labels") and _is_wide(form, raw) and not overrides:
         return _reshape_wide(form, raw)
-    return [_standard_table(form, raw)]
+    return [_standard_table(form, raw, overrides or {})]
 
 
 def _base(raw: RawTable, form_id: str) -> Table:
     return Table(form=form_id, title=raw.title, unit_name=raw.unit_name, year=raw.year,
                  money_unit=raw.money_unit, pages=list(raw.pages), raw_header=raw.header_rows,
-                 raw_rows=raw.rows, regions=list(raw.regions), issues=list(raw.issues))
+                 raw_rows=raw.rows, regions=list(raw.regions), issues=list(raw.issues), raw=raw)
 
 
 def _unknown_table(raw: RawTable) -> Table:
@@ -98,7 +103,7 @@ def _unknown_table(raw: RawTable) -> Table:
     return t
 
 
-def _standard_table(form: Form, raw: RawTable) -> Table:
+def _standard_table(form: Form, raw: RawTable, overrides: dict) -> Table:
     t = _base(raw, form.id)
     header = raw.header
     n = len(header)
@@ -111,6 +116,10 @@ def _standard_table(form: Form, raw: RawTable) -> Table:
         code_col = _code_column_for_parts(form, mapping)
         for i in parts:
             mapping[i] = code_col
+    for i, name in overrides.items():
+        if 0 <= i < n:
+            mapping = [None if (m == name and name is not None) else m for m in mapping]
+            mapping[i] = name
     layout = {i for i in range(n) if any(norm(f) in catalogue().layout_headers for f in header[i])}
     t.source_columns = [("".join(header[i]), mapping[i]) for i in range(n)]
     present = [c.name for c in form.columns if c.name in set(filter(None, mapping))]

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from .forms import catalogue, norm
-from .grid import GridSettings, build_grid
+from .forms import catalogue, norm, strip_enum
+from .grid import GridSettings, HeaderHint, build_grid, header_texts
 from .layout import (Meta, Segment, band_texts, group_lines, money_unit_in, parse_meta, split_page,
                      strip_furniture)
 from .model import ConversionError, Document, Issue
@@ -30,6 +30,7 @@ class OpenTable:
     closed: bool = False
     empty_marker: bool = False
     notes: list = field(default_factory=list)
+    page_widths: list = field(default_factory=list)
 
 
 class Cancelled(Exception):
@@ -131,13 +132,37 @@ def _add_segment(table: OpenTable, seg: Segment, settings: GridSettings):
             if mu:
                 table.meta.money_unit = mu
                 break
-    grid = build_grid(seg.page, lines, settings)
-    if grid is not None and table.grids and seg.title is None and grid.ncols != table.grids[0].ncols \
-            and not any(grid.header):
-        # A continuation page without its header lost the columns that are blank on it: use the first page's.
-        grid = build_grid(seg.page, lines, settings, fixed_edges=table.grids[0].col_edges)
+    first = table.grids[0] if table.grids else None
+    if first is None:
+        grid = build_grid(seg.page, lines, settings, hint=HeaderHint(row_label=_row_label_test(table.form_id)))
+    else:
+        hint = HeaderHint(header_texts=header_texts(first))
+        grid = build_grid(seg.page, lines, settings, hint=hint)
+        if grid is not None and not any(grid.header) and grid.strategy == "stream" \
+                and abs(seg.page.width - first_page_width(table)) < 1:
+            # A continuation without its header: the first page's columns (blank columns have no text here).
+            grid = build_grid(seg.page, lines, settings, fixed_edges=first.col_edges, hint=hint)
     if grid is not None:
         table.grids.append(grid)
+        table.page_widths.append(seg.page.width)
+
+
+def first_page_width(table: OpenTable) -> float:
+    return table.page_widths[0] if table.page_widths else 0.0
+
+
+def _row_label_test(form_id):
+    """Does a row start with one of the form's row labels or a total label (a body row even without numbers)?"""
+    cat = catalogue()
+    form = cat.get(form_id) if form_id else None
+    labels = [norm(strip_enum(norm(x))) for x in (form.spec.get("row_labels", []) if form else [])]
+    labels += list(cat.total_labels)
+    labels = [x for x in labels if x]
+
+    def test(text: str) -> bool:
+        t = norm(strip_enum(norm(text)))
+        return any(t.startswith(x) for x in labels)
+    return test
 
 
 def _raw_table(t: OpenTable) -> RawTable:

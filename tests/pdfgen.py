@@ -26,7 +26,6 @@ Body rows: printed strings; ``None`` (or "") is a blank cell.
 from __future__ import annotations
 
 import io
-import math
 import random
 import re
 from dataclasses import dataclass, field
