@@ -95,7 +95,7 @@ def catalogue() -> Catalogue:
 _YEAR_PREFIX = re.compile(r"^\d{4}年(?:度)?")
 
 
-def _matches(col: Column, fragments: list, qualified: bool) -> tuple:
+def match_score(col: Column, fragments: list, qualified: bool) -> tuple:
     """How well a canonical column matches a source column's header fragments: (index after the lowest
     fragment used, label length); (0, 0) for no match. Labels lower in the header (nearer the data) win."""
     best = (0, 0)
@@ -121,7 +121,7 @@ def map_columns(form: Form, headers: list) -> list:
     """
     n = len(headers)
     result = [None] * n
-    data_cols = [i for i in range(n) if not _is_layout(headers[i])]
+    data_cols = [i for i in range(n) if not is_layout_column(headers[i])]
     for side_cols, idxs in _sides(form, headers, data_cols):
         allowed = [c for c in form.columns if side_cols is None or c.name in side_cols]
         for qualified in (True, False):
@@ -129,7 +129,7 @@ def map_columns(form: Form, headers: list) -> list:
             for i in idxs:
                 if result[i] is None:
                     for k, c in enumerate(allowed):
-                        score = _matches(c, headers[i], qualified)
+                        score = match_score(c, headers[i], qualified)
                         if score[0]:
                             pairs.append((-score[0], -score[1], i, k, c.name))
             used = set(filter(None, result))
@@ -140,9 +140,11 @@ def map_columns(form: Form, headers: list) -> list:
     return result
 
 
-def _is_layout(fragments: list) -> bool:
-    cat = catalogue()
-    return any(norm(f) in cat.layout_headers for f in fragments)
+def is_layout_column(fragments: list) -> bool:
+    """序号 / 栏次 columns (but not 政府采购目录序号, whose last line alone reads 序号)."""
+    return "".join(norm(f) for f in fragments) in catalogue().layout_headers or (
+        len(fragments) > 1 and norm(fragments[-1]) in catalogue().layout_headers
+        and norm(fragments[-2]) in catalogue().layout_headers)
 
 
 def _sides(form: Form, headers: list, cols: list):
@@ -171,6 +173,6 @@ def _sides(form: Form, headers: list, cols: list):
         return [(set(form.sides[k][1]), groups[k]) for k in sorted(groups)]
     # One side only (e.g. Hebei's expenditure-only 国有资本经营预算 table): the side matching more labels.
     best = max(range(len(form.sides)), key=lambda k: (
-        sum(1 for i in cols if any(_matches(form.column(c), headers[i], q)[0] for c in form.sides[k][1]
+        sum(1 for i in cols if any(match_score(form.column(c), headers[i], q)[0] for c in form.sides[k][1]
                                    for q in (True, False))), k))
     return [(set(form.sides[best][1]), cols)]

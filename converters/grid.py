@@ -59,6 +59,7 @@ class HeaderHint:
     on continuation pages, the header texts of the first page (a repeated header is dropped, anything else is
     data even without numbers)."""
     row_label: object = None          # callable(text) -> bool
+    header_label: object = None       # callable(text) -> bool: a column label of the form
     header_texts: frozenset = None    # normalized header runs of the table's first page
 
 
@@ -86,6 +87,16 @@ def is_data_block(lines: list, gap: float, hint: HeaderHint = HeaderHint()) -> b
     if _ENUM_START.match(first) and len(texts) >= 1 and not any(len(t) > 30 for t in texts):
         return True
     return False
+
+
+def _left_only(lines: list, x0: float, x1: float) -> bool:
+    """A row with text only in the left part of the table: a category row without amounts (工资福利支出),
+    never a header row below another header row (header labels spread over the amount columns)."""
+    return max(l.x1 for l in lines) < x0 + 0.45 * (x1 - x0)
+
+
+def _has_header_label(lines: list, settings, hint: HeaderHint) -> bool:
+    return hint.header_label is not None and any(hint.header_label(c[2]) for c in _chunks_of(lines, settings.chunk_gap))
 
 
 def _hnorm(text: str) -> str:
@@ -134,27 +145,36 @@ def _snap(values, tol):
     return [sum(g) / len(g) for g in out]
 
 
+def horizontal_rules(page: PageContent, top: float, bottom: float, x0: float, x1: float, settings) -> list:
+    """y of horizontal rules that cross most of the table. Word processors draw one segment per cell border,
+    so collinear segments are added up."""
+    by_y = {}
+    for r in page.h_rules:
+        if top <= r.pos <= bottom and min(r.end, x1) > max(r.start, x0):
+            y = next((k for k in by_y if abs(k - r.pos) <= settings.rule_snap), r.pos)
+            by_y.setdefault(y, []).append([max(r.start, x0), min(r.end, x1)])
+    width = x1 - x0
+    return sorted(y for y, segs in by_y.items()
+                  if sum(b - a for a, b in _merge_intervals(segs)) >= settings.min_rule_span * width)
+
+
 def row_bands(lines: list, page: PageContent, x0: float, x1: float, settings: GridSettings) -> list:
     """Vertical extents (top, bottom, lines) of the table's rows on this page."""
     blocks = text_blocks(lines, settings)
     top = min(l.top for l in lines) - 2
     bottom = max(l.bottom for l in lines) + 2
     width = x1 - x0
-    rules = _snap([r.pos for r in page.h_rules
-                   if top - 40 <= r.pos <= bottom + 40 and min(r.end, x1) - max(r.start, x0) >= settings.min_rule_span * width],
-                  settings.rule_snap)
+    rules = horizontal_rules(page, top - 40, bottom + 40, x0, x1, settings)
     separated = sum(1 for a, b in zip(blocks, blocks[1:])
                     if any(max(l.bottom for l in a) - 1 <= r <= min(l.top for l in b) + 1 for r in rules))
     if len(blocks) > 1 and separated >= settings.row_rules_share * (len(blocks) - 1):
-        # Every row is ruled: merge blocks that no rule separates (loosely wrapped cells).
-        merged = [blocks[0]]
-        for b in blocks[1:]:
-            a = merged[-1]
-            if any(max(l.bottom for l in a) - 1 <= r <= min(l.top for l in b) + 1 for r in rules):
-                merged.append(list(b))
-            else:
-                a.extend(b)
-        blocks = merged
+        # Every row is ruled: the rows are the bands between rules (a wrapped cell stays in its band even when
+        # its lines are loosely spaced, and a row set tight against the header is still its own row).
+        bands = {}
+        for ln in lines:
+            k = sum(1 for r in rules if r <= ln.center)
+            bands.setdefault(k, []).append(ln)
+        blocks = [bands[k] for k in sorted(bands)]
     return [(min(l.top for l in b), max(l.bottom for l in b), b) for b in blocks]
 
 
@@ -178,7 +198,8 @@ def stream_columns(body_lines: list, header_lines: list, settings: GridSettings)
         several_lines = any(l.top > top_line + 1 for l in header_lines)
         cols = [[x0, x1, False] for x0, x1, _ in leaves]
         for c in cores:
-            k = min(range(len(leaves)), key=lambda i: (_distance(c, leaves[i]), -_overlap(c, leaves[i])))
+            # nearest label; among labels over the core, the lowest (a parent label may straddle two columns)
+            k = min(range(len(leaves)), key=lambda i: (_distance(c, leaves[i]), -leaves[i][2], -_overlap(c, leaves[i])))
             cols[k] = [min(cols[k][0], c[0]), max(cols[k][1], c[1]), True]
         cores = sorted([x0, x1] for (x0, x1, has_data), (_, _, top) in zip(cols, leaves)
                        if has_data or not several_lines or top > top_line + 1)
@@ -319,7 +340,10 @@ def build_grid(page: PageContent, lines: list, settings: GridSettings = GridSett
     x0 = min(l.x0 for l in lines)
     x1 = max(l.x1 for l in lines)
     bands = row_bands(lines, page, x0, x1, settings)
-    first_data = next((k for k, b in enumerate(bands) if is_data_block(b[2], settings.chunk_gap, hint)), len(bands))
+    first_data = next((k for k, b in enumerate(bands)
+                       if is_data_block(b[2], settings.chunk_gap, hint)
+                       or (k > 0 and _left_only(b[2], x0, x1) and not _has_header_label(b[2], settings, hint))),
+                      len(bands))
     header_bands, body_bands = bands[:first_data], bands[first_data:]
     layout_rows = 0
     kept = []

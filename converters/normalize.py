@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .forms import Form, catalogue, map_columns, norm, strip_enum
+from .forms import Form, catalogue, is_layout_column, map_columns, norm, strip_enum
 from .model import CellSource, Issue, Table
 
 _NUM = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
@@ -120,7 +120,7 @@ def _standard_table(form: Form, raw: RawTable, overrides: dict) -> Table:
         if 0 <= i < n:
             mapping = [None if (m == name and name is not None) else m for m in mapping]
             mapping[i] = name
-    layout = {i for i in range(n) if any(norm(f) in catalogue().layout_headers for f in header[i])}
+    layout = {i for i in range(n) if is_layout_column(header[i])}
     t.source_columns = [("".join(header[i]), mapping[i]) for i in range(n)]
     present = [c.name for c in form.columns if c.name in set(filter(None, mapping))]
     t.columns = present

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from .forms import catalogue, norm, strip_enum
+from .forms import catalogue, match_score, norm, strip_enum
 from .grid import GridSettings, HeaderHint, build_grid, header_texts
 from .layout import (Meta, Segment, band_texts, group_lines, money_unit_in, parse_meta, split_page,
                      strip_furniture)
@@ -134,7 +134,8 @@ def _add_segment(table: OpenTable, seg: Segment, settings: GridSettings):
                 break
     first = table.grids[0] if table.grids else None
     if first is None:
-        grid = build_grid(seg.page, lines, settings, hint=HeaderHint(row_label=_row_label_test(table.form_id)))
+        grid = build_grid(seg.page, lines, settings, hint=HeaderHint(row_label=_row_label_test(table.form_id),
+                                                                     header_label=_header_label_test(table.form_id)))
     else:
         hint = HeaderHint(header_texts=header_texts(first))
         grid = build_grid(seg.page, lines, settings, hint=hint)
@@ -142,13 +143,26 @@ def _add_segment(table: OpenTable, seg: Segment, settings: GridSettings):
                 and abs(seg.page.width - first_page_width(table)) < 1:
             # A continuation without its header: the first page's columns (blank columns have no text here).
             grid = build_grid(seg.page, lines, settings, fixed_edges=first.col_edges, hint=hint)
-    if grid is not None:
+    if grid is not None and (seg.title is not None or _looks_tabular(grid)):
         table.grids.append(grid)
         table.page_widths.append(seg.page.width)
 
 
+def _looks_tabular(grid) -> bool:
+    """A continuation needs a real row: a heading such as "八、名词解释" at the top of the next page is not one."""
+    return any(sum(1 for c in r if c) >= 2 or any(ch.isdigit() for c in r[1:] for ch in c) for r in grid.rows)
+
+
 def first_page_width(table: OpenTable) -> float:
     return table.page_widths[0] if table.page_widths else 0.0
+
+
+def _header_label_test(form_id):
+    """Is a text one of the form's column labels (科目编码, 合计 …)?"""
+    form = catalogue().get(form_id) if form_id else None
+    if form is None:
+        return None
+    return lambda text: any(match_score(c, [text], q)[0] for c in form.columns for q in (False,))
 
 
 def _row_label_test(form_id):
