@@ -72,8 +72,8 @@ def is_data_block(lines: list, gap: float, hint: HeaderHint = HeaderHint()) -> b
     if is_layout_row(texts):
         return False
     if hint.header_texts is not None:
-        known = sum(1 for t in texts if _hnorm(t) in hint.header_texts)
-        return known < max(1, len(texts) / 2)
+        known = [_hnorm(t) in hint.header_texts for t in texts]
+        return not (all(known) or (known[0] and sum(known) >= 0.6 * len(known)))
     if hint.row_label is not None and hint.row_label(texts[0]):
         return True
     if len(texts) > 1 and texts[0].isdigit() and len(texts[0]) <= 3 and hint.row_label is not None \

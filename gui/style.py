@@ -1,0 +1,47 @@
+"""Colours and small display helpers shared by the GUI's views (same colours as the exported workbooks)."""
+from __future__ import annotations
+
+from PySide6.QtGui import QColor
+
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+CELL_COLORS = {"error": QColor("#FFC7CE"), "warning": QColor("#FFEB9C"), "info": QColor("#DDEBF7")}
+ROW_COLORS = {"error": QColor("#FDEDEF"), "warning": QColor("#FFF7DD"), "info": QColor("#F1F6FC")}
+SEVERITY_TEXT = {"error": QColor("#B00020"), "warning": QColor("#8A6100"), "info": QColor("#2F5597")}
+STATUS_COLORS = {"ok": QColor("#2E7D32"), "review": QColor("#B45F06"), "empty": QColor("#757575"),
+                 "unknown": QColor("#6A1B9A")}
+REGION_PEN = QColor(0, 102, 204)
+REGION_FILL = QColor(0, 102, 204, 28)
+CELL_PEN = QColor(230, 81, 0)
+CELL_FILL = QColor(255, 152, 0, 70)
+RAW_HEADER_BG = QColor("#E8ECF4")
+
+
+def most_severe(issues) -> str:
+    return min((i.severity for i in issues), key=lambda s: SEVERITY_RANK.get(s, 3))
+
+
+def format_value(value, kind) -> str:
+    """Display text of a cell value: amounts with thousands separators and 2 decimals, like the workbooks."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        if kind == "amount":
+            return f"{value:,.2f}"
+        if kind == "count":
+            return f"{value:,}" if float(value).is_integer() else str(value)
+        if kind == "code":
+            return str(int(value)) if float(value).is_integer() else str(value)
+        return str(value)
+    return str(value)
+
+
+def edit_text(value) -> str:
+    """The text an editor starts with (numbers without thousands separators)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)) if abs(value) < 1e15 else repr(value)
+    return str(value)

@@ -1,0 +1,90 @@
+"""Background work: converting a document (with progress and cancel) and exporting, off the GUI thread.
+
+Signals are emitted from the worker thread and delivered to the receivers' (GUI) thread, so every receiver
+must be a QObject's method (never a lambda: a lambda would run in the worker thread).
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QThread, Signal
+
+from converters.model import ConversionError
+from converters.pipeline import Cancelled, convert_document
+from converters.review import ReviewSession
+
+
+def failure_text(path, exc: BaseException) -> str:
+    """Chinese, user-facing reason a document failed (ConversionError messages are used as they are)."""
+    name = Path(path).name
+    if isinstance(exc, ConversionError):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return f"{name}：内存不足，无法转换"
+    if isinstance(exc, OSError):
+        return f"{name}：无法读取文件（{exc.strerror or exc}）"
+    return f"{name}：转换失败（内部错误：{type(exc).__name__}: {exc}）"
+
+
+class ConversionJob(QThread):
+    """Convert one file and open a ReviewSession on it (saved corrections restored)."""
+
+    progress = Signal(int, int, str)        # done pages, total pages, message
+    succeeded = Signal(object)              # ReviewSession
+    failed = Signal(str)                    # Chinese reason, names the file
+    cancelled = Signal()
+
+    def __init__(self, path, data_dir=None, parent=None):
+        super().__init__(parent)
+        self.path = Path(path)
+        self.data_dir = data_dir
+        self._cancel = threading.Event()
+        self.outcome = None                 # 'succeeded' | 'failed' | 'cancelled', once finished
+
+    def cancel(self):
+        self._cancel.set()
+
+    @property
+    def is_cancelling(self) -> bool:
+        return self._cancel.is_set()
+
+    def _progress(self, done: int, total: int, message: str):
+        self.progress.emit(int(done), int(total), message)
+
+    def run(self):
+        try:
+            if not self.path.exists():
+                raise ConversionError(f"{self.path.name}：文件不存在")
+            doc = convert_document(self.path, progress=self._progress, cancel=self._cancel.is_set)
+            if self._cancel.is_set():
+                raise Cancelled()
+            session = ReviewSession.open(doc, data_dir=self.data_dir)
+        except Cancelled:
+            self.outcome = "cancelled"
+            self.cancelled.emit()
+        except BaseException as e:          # noqa: BLE001 - any failure is reported, never crashes the app
+            self.outcome = "failed"
+            self.failed.emit(failure_text(self.path, e))
+        else:
+            self.outcome = "succeeded"
+            self.succeeded.emit(session)
+
+
+class FunctionJob(QThread):
+    """Run `fn()` in a thread; `done(result)` or `failed(exception)`."""
+
+    done = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, fn, parent=None):
+        super().__init__(parent)
+        self._fn = fn
+
+    def run(self):
+        try:
+            result = self._fn()
+        except BaseException as e:          # noqa: BLE001
+            self.failed.emit(e)
+        else:
+            self.done.emit(result)
