@@ -72,7 +72,7 @@ def is_data_block(lines: list, gap: float, hint: HeaderHint = HeaderHint()) -> b
     if is_layout_row(texts):
         return False
     if hint.header_texts is not None:
-        known = [_hnorm(t) in hint.header_texts for t in texts]
+        known = [_is_concatenation(_hnorm(t), hint.header_texts) for t in texts]
         return not (all(known) or (known[0] and sum(known) >= 0.6 * len(known)))
     if hint.row_label is not None and hint.row_label(texts[0]):
         return True
@@ -97,6 +97,14 @@ def _left_only(lines: list, x0: float, x1: float) -> bool:
 
 def _has_header_label(lines: list, settings, hint: HeaderHint) -> bool:
     return hint.header_label is not None and any(hint.header_label(c[2]) for c in _chunks_of(lines, settings.chunk_gap))
+
+
+def _is_concatenation(text: str, parts: frozenset) -> bool:
+    """Is text made of header labels put side by side (neighbouring cells' text can touch)?"""
+    ok = [True] + [False] * len(text)
+    for i in range(1, len(text) + 1):
+        ok[i] = any(ok[i - len(p)] and text[i - len(p):i] == p for p in parts if 0 < len(p) <= i)
+    return ok[-1]
 
 
 def _hnorm(text: str) -> str:

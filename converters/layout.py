@@ -236,9 +236,38 @@ class Segment:
     closed: bool = False          # a note or narrative ended the table: nothing continues it
 
 
+def _unbalanced(text: str) -> bool:
+    return text.count("（") + text.count("(") > text.count("）") + text.count(")")
+
+
+def split_title_tails(lines: list) -> list:
+    """A wrapped title whose last line shares its baseline with the meta line ("结转）   单位名称：…"):
+    move that first run up to the title's line so each line is one thing."""
+    out = list(lines)
+    for i in range(len(out) - 1):
+        head, nxt = out[i], out[i + 1]
+        if not _unbalanced(head.text) or len(head.chunks(2.5)) != 1 or nxt.top - head.bottom > head.size:
+            continue
+        first = nxt.chunks(1.5)[0]
+        if len(first[2]) <= 12 and re.search(r"[)）]", first[2]) and first[1] < nxt.x1:
+            tail = [c for c in nxt.chars if c.x1 <= first[1] + 0.01]
+            rest = [c for c in nxt.chars if c.x1 > first[1] + 0.01]
+            out[i] = _join_title(head, tail)
+            out[i + 1] = make_line(rest)
+    return out
+
+
+def _join_title(head: Line, tail: list) -> Line:
+    """The title line with its wrapped tail appended (kept on the title's own line for text order)."""
+    text = head.text + "".join(c.text for c in tail)
+    return Line(head.chars + tail, min(head.x0, tail[0].x0), max(head.x1, tail[-1].x1), head.top, head.bottom,
+                head.size, text)
+
+
 def split_page(page: PageContent, lines: list) -> list:
     """Cut a page's lines into segments: the part before the first title (a possible continuation), then
     one segment per title. Narrative text and notes close a segment."""
+    lines = split_title_tails(lines)
     segments = []
     cur = Segment(page, [])
     i = 0

@@ -150,7 +150,8 @@ def _add_segment(table: OpenTable, seg: Segment, settings: GridSettings):
 
 def _looks_tabular(grid) -> bool:
     """A continuation needs a real row: a heading such as "八、名词解释" at the top of the next page is not one."""
-    return any(sum(1 for c in r if c) >= 2 or any(ch.isdigit() for c in r[1:] for ch in c) for r in grid.rows)
+    numbers = any(ch.isdigit() for r in grid.rows for c in r[1:] for ch in c)
+    return numbers or sum(1 for r in grid.rows if sum(1 for c in r if c) >= 2) >= 2
 
 
 def first_page_width(table: OpenTable) -> float:

@@ -1,0 +1,352 @@
+"""The PDF page beside the table: rendered with pypdfium2, the table's area outlined, zoom and paging.
+
+Scene coordinates are PDF points with a top-left origin (the engine's bbox convention), so region and cell
+boxes are drawn as they are; the rendered image is scaled down into that coordinate system.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Optional
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QImage, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem,
+                               QGraphicsView, QHBoxLayout, QLabel, QSizePolicy, QSpinBox, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from .style import CELL_FILL, CELL_PEN, REGION_FILL, REGION_PEN
+
+ZOOM_STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0)
+CACHE_PAGES = 12
+
+
+def render_page(pdf, index: int, scale: float) -> QImage:
+    """Page `index` (0-based) of a pypdfium2 PdfDocument as a QImage."""
+    page = pdf[index]
+    try:
+        bitmap = page.render(scale=scale)
+        pil = bitmap.to_pil().convert("RGB")
+    finally:
+        page.close()
+    data = pil.tobytes("raw", "RGB")
+    return QImage(data, pil.width, pil.height, 3 * pil.width, QImage.Format.Format_RGB888).copy()
+
+
+class _View(QGraphicsView):
+    zoom_requested = Signal(int)            # +1 / -1 (Ctrl + wheel)
+
+    def wheelEvent(self, event):
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom_requested.emit(1 if event.angleDelta().y() > 0 else -1)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+
+class PageView(QWidget):
+    """Shows one page of the document; `show_page(page, regions, cell)` outlines boxes on it."""
+
+    page_changed = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._pdf = None
+        self._path: Optional[str] = None
+        self._count = 0
+        self._page = 0                      # 1-based, 0 = nothing shown
+        self._zoom = 1.0
+        self._fit = "width"                 # 'width' | 'page' | None (manual zoom)
+        self._regions: dict = {}            # page -> [bbox] of the current table
+        self._cell = None                   # (page, bbox) highlighted cell
+        self._cache: OrderedDict = OrderedDict()
+        self._page_size = (595.0, 842.0)
+
+        self.scene = QGraphicsScene(self)
+        self.view = _View(self.scene, self)
+        self.view.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
+        self.view.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.view.setBackgroundBrush(QBrush(Qt.GlobalColor.gray))
+        self.view.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.view.zoom_requested.connect(self.zoom_step)
+
+        def button(text, tip, slot):
+            b = QToolButton(self)
+            b.setText(text)
+            b.setToolTip(tip)
+            b.setAutoRaise(True)
+            b.clicked.connect(slot)
+            return b
+        self.prev_button = button("◀ 上一页", "上一页（PgUp）", self.previous_page)
+        self.next_button = button("下一页 ▶", "下一页（PgDown）", self.next_page)
+        self.page_spin = QSpinBox(self)
+        self.page_spin.setMinimum(0)
+        self.page_spin.setMaximum(0)
+        self.page_spin.setKeyboardTracking(False)
+        self.page_spin.valueChanged.connect(self._spin_changed)
+        self.page_total = QLabel("/ 0", self)
+        self.zoom_out_button = button("－", "缩小（Ctrl+-）", lambda: self.zoom_step(-1))
+        self.zoom_label = QLabel("100%", self)
+        self.zoom_label.setMinimumWidth(44)
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.zoom_in_button = button("＋", "放大（Ctrl++）", lambda: self.zoom_step(1))
+        self.fit_width_button = button("适合宽度", "页面宽度适合窗口", self.fit_width)
+        self.fit_page_button = button("整页", "整页显示", self.fit_page)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        bar.setSpacing(2)
+        bar.addWidget(self.prev_button)
+        bar.addWidget(QLabel("第", self))
+        bar.addWidget(self.page_spin)
+        bar.addWidget(self.page_total)
+        bar.addWidget(self.next_button)
+        bar.addStretch(1)
+        bar.addWidget(self.zoom_out_button)
+        bar.addWidget(self.zoom_label)
+        bar.addWidget(self.zoom_in_button)
+        bar.addWidget(self.fit_width_button)
+        bar.addWidget(self.fit_page_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._update_controls()
+
+    # ------------------------------------------------------------------ document
+    def set_document(self, path: Optional[str]):
+        """Open `path` for rendering (None: show nothing)."""
+        self.close_document()
+        self._path = path
+        if path is None:
+            return
+        try:
+            import pypdfium2 as pdfium
+            self._pdf = pdfium.PdfDocument(path)
+            self._count = len(self._pdf)
+        except Exception:                   # noqa: BLE001 - the table is still reviewable without the page
+            self._pdf = None
+            self._count = 0
+            self._message("无法显示此文件的页面")
+        self._update_controls()
+
+    def close_document(self):
+        self._cache.clear()
+        self.scene.clear()
+        if self._pdf is not None:
+            try:
+                self._pdf.close()
+            except Exception:               # noqa: BLE001
+                pass
+        self._pdf = None
+        self._path = None
+        self._count = 0
+        self._page = 0
+        self._regions = {}
+        self._cell = None
+        self._update_controls()
+
+    @property
+    def page(self) -> int:
+        return self._page
+
+    @property
+    def page_count(self) -> int:
+        return self._count
+
+    @property
+    def zoom(self) -> float:
+        return self._zoom
+
+    # ------------------------------------------------------------------ what to show
+    def set_regions(self, regions: list):
+        """The current table's areas: [(page, bbox)]."""
+        self._regions = {}
+        for page, bbox in regions or []:
+            self._regions.setdefault(int(page), []).append(tuple(bbox))
+        self._cell = None
+
+    def show_table(self, regions: list, pages: list):
+        """Show the first page of a table with its areas outlined, fitted to the width."""
+        self.set_regions(regions)
+        first = min(self._regions) if self._regions else (min(pages) if pages else 1)
+        self._fit = "width"
+        self.show_page(first)
+        boxes = self._regions.get(first)
+        if boxes:
+            self.view.ensureVisible(self._united(boxes), 0, 20)
+
+    def show_cell(self, page: int, bbox):
+        """Show a cell's page with the cell highlighted and scrolled into view."""
+        self._cell = (int(page), tuple(bbox))
+        self.show_page(int(page))
+        self.view.ensureVisible(QRectF(*self._rect(bbox)), 60, 60)
+
+    def show_page(self, page: int):
+        if self._pdf is None or not self._count:
+            return
+        page = max(1, min(self._count, int(page)))
+        changed = page != self._page
+        self._page = page
+        try:
+            self._page_size = tuple(float(v) for v in self._pdf.get_page_size(page - 1))
+        except Exception:                   # noqa: BLE001
+            pass
+        if self._fit:
+            self._apply_fit(redraw=False)
+        self._draw()
+        self._update_controls()
+        if changed:
+            self.page_changed.emit(page)
+
+    def next_page(self):
+        if self._page < self._count:
+            self.show_page(self._page + 1)
+
+    def previous_page(self):
+        if self._page > 1:
+            self.show_page(self._page - 1)
+
+    def _spin_changed(self, value: int):
+        if value and value != self._page:
+            self.show_page(value)
+
+    # ------------------------------------------------------------------ zoom
+    def zoom_step(self, direction: int):
+        current = self._zoom
+        if direction > 0:
+            z = next((s for s in ZOOM_STEPS if s > current * 1.01), ZOOM_STEPS[-1])
+        else:
+            z = next((s for s in reversed(ZOOM_STEPS) if s < current * 0.99), ZOOM_STEPS[0])
+        self._fit = None
+        self.set_zoom(z)
+
+    def zoom_in(self):
+        self.zoom_step(1)
+
+    def zoom_out(self):
+        self.zoom_step(-1)
+
+    def fit_width(self):
+        self._fit = "width"
+        self._apply_fit()
+
+    def fit_page(self):
+        self._fit = "page"
+        self._apply_fit()
+
+    def _apply_fit(self, redraw: bool = True):
+        if not self._page:
+            return
+        w, h = self._page_size
+        vw = max(50, self.view.viewport().width() - 24)
+        vh = max(50, self.view.viewport().height() - 24)
+        z = vw / w if self._fit == "width" else min(vw / w, vh / h)
+        self.set_zoom(z, keep_fit=True, redraw=redraw)
+
+    def set_zoom(self, zoom: float, keep_fit: bool = False, redraw: bool = True):
+        zoom = max(ZOOM_STEPS[0], min(ZOOM_STEPS[-1], zoom))
+        if not keep_fit:
+            self._fit = None
+        old_scale = self._render_scale(self._zoom)
+        self._zoom = zoom
+        self.view.resetTransform()
+        self.view.scale(zoom, zoom)
+        self.zoom_label.setText(f"{round(zoom * 100)}%")
+        if redraw and self._page and self._render_scale(zoom) != old_scale:
+            self._draw(keep_transform=True)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if self._fit:
+            self._apply_fit()
+
+    # ------------------------------------------------------------------ drawing
+    def _render_scale(self, zoom: float) -> float:
+        dpr = self.devicePixelRatioF() or 1.0
+        wanted = zoom * dpr * 1.25
+        for s in (1.0, 1.5, 2.0, 3.0, 4.0, 6.0):
+            if s >= wanted:
+                return s
+        return 6.0
+
+    def _image(self, page: int, scale: float) -> Optional[QPixmap]:
+        key = (page, scale)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        try:
+            image = render_page(self._pdf, page - 1, scale)
+        except Exception:                   # noqa: BLE001
+            return None
+        pixmap = QPixmap.fromImage(image)
+        self._cache[key] = pixmap
+        while len(self._cache) > CACHE_PAGES:
+            self._cache.popitem(last=False)
+        return pixmap
+
+    @staticmethod
+    def _rect(bbox) -> tuple:
+        x0, top, x1, bottom = bbox
+        return (x0, top, max(1.0, x1 - x0), max(1.0, bottom - top))
+
+    def _united(self, boxes) -> QRectF:
+        r = QRectF(*self._rect(boxes[0]))
+        for b in boxes[1:]:
+            r = r.united(QRectF(*self._rect(b)))
+        return r
+
+    def _message(self, text: str):
+        self.scene.clear()
+        item = QGraphicsSimpleTextItem(text)
+        item.setBrush(QBrush(Qt.GlobalColor.white))
+        self.scene.addItem(item)
+
+    def _draw(self, keep_transform: bool = False):
+        scale = self._render_scale(self._zoom)
+        pixmap = self._image(self._page, scale)
+        h_value = self.view.horizontalScrollBar().value()
+        v_value = self.view.verticalScrollBar().value()
+        self.scene.clear()
+        if pixmap is None:
+            self._message(f"第 {self._page} 页无法显示")
+            return
+        self._page_size = (pixmap.width() / scale, pixmap.height() / scale)
+        item = QGraphicsPixmapItem(pixmap)
+        item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        item.setScale(1.0 / scale)
+        self.scene.addItem(item)
+        w, h = self._page_size
+        self.scene.setSceneRect(QRectF(0, 0, w, h))
+        for bbox in self._regions.get(self._page, []):
+            rect = QGraphicsRectItem(*self._rect(bbox))
+            pen = QPen(REGION_PEN, 2)
+            pen.setCosmetic(True)
+            rect.setPen(pen)
+            rect.setBrush(QBrush(REGION_FILL))
+            self.scene.addItem(rect)
+        if self._cell and self._cell[0] == self._page:
+            x0, top, w_, h_ = self._rect(self._cell[1])
+            rect = QGraphicsRectItem(x0 - 1.5, top - 1.5, w_ + 3, h_ + 3)
+            pen = QPen(CELL_PEN, 2)
+            pen.setCosmetic(True)
+            rect.setPen(pen)
+            rect.setBrush(QBrush(CELL_FILL))
+            self.scene.addItem(rect)
+        if keep_transform:
+            self.view.horizontalScrollBar().setValue(h_value)
+            self.view.verticalScrollBar().setValue(v_value)
+
+    def _update_controls(self):
+        has = self._count > 0
+        self.page_spin.blockSignals(True)
+        self.page_spin.setMinimum(1 if has else 0)
+        self.page_spin.setMaximum(self._count)
+        self.page_spin.setValue(self._page)
+        self.page_spin.blockSignals(False)
+        self.page_total.setText(f"/ {self._count} 页")
+        self.prev_button.setEnabled(has and self._page > 1)
+        self.next_button.setEnabled(has and self._page < self._count)
+        for b in (self.zoom_in_button, self.zoom_out_button, self.fit_width_button, self.fit_page_button):
+            b.setEnabled(has)
