@@ -122,23 +122,24 @@ class Title:
 
 def find_title(lines: list, i: int, page: PageContent) -> Optional[Title]:
     """A report-table title at line i: short, no sentence punctuation, not a TOC entry, names a table.
-    Long titles wrap onto a second line; the two lines are tried together first."""
+    Long titles wrap onto following lines of the same size; those are joined while the title is unfinished
+    (an open parenthesis, or the joined text names a form and the line alone does not name the same one)."""
     ln = lines[i]
-    if i + 1 < len(lines):
-        nxt = lines[i + 1]
-        if (abs(nxt.size - ln.size) < 1 and -1 <= nxt.top - ln.bottom < ln.size
-                and len(ln.chunks(2.5)) == 1 and len(nxt.chunks(2.5)) == 1):
-            head, tail = ln.text.strip(), nxt.text.strip()
-            joined = _title(head + tail, ln, i, i + 1)
-            alone = _title(head, ln, i, i)
-            unbalanced = head.count("（") + head.count("(") > head.count("）") + head.count(")")
-            if joined is not None and joined.form_id and (alone is None or alone.form_id != joined.form_id
-                                                          or len(tail) <= 10 or unbalanced):
-                return joined
-            if alone is not None:
-                return alone
-            return None
-    return _title(ln.text.strip(), ln, i, i)
+    if len(ln.chunks(2.5)) != 1:
+        return None
+    best = _title(ln.text.strip(), ln, i, i)
+    text, end = ln.text.strip(), i
+    while end + 1 < len(lines) and end - i < 3:
+        prev, nxt = lines[end], lines[end + 1]
+        if not (abs(nxt.size - ln.size) < 1 and -1 <= nxt.top - prev.bottom < ln.size and len(nxt.chunks(2.5)) == 1):
+            break
+        joined = _title(text + nxt.text.strip(), ln, i, end + 1)
+        if joined is None or not joined.form_id:
+            break
+        if not (_unbalanced(text) or len(nxt.text.strip()) <= 10 or best is None or best.form_id != joined.form_id):
+            break
+        text, end, best = text + nxt.text.strip(), end + 1, joined
+    return best
 
 
 def _title(text: str, ln: Line, i: int, end: int) -> Optional[Title]:
@@ -189,6 +190,9 @@ def parse_meta(lines: list, title: str) -> Meta:
         if m:
             meta.year = int(m.group(1))
         m = _UNIT_LABEL.search(text)
+        if not _META.search(text) and meta.unit_name and len(text.strip()) <= 10:
+            meta.unit_name += text.strip()          # the wrapped end of the unit name
+            continue
         if m and meta.unit_name is None:
             meta.unit_name = m.group(1)
         elif meta.unit_name is None:
@@ -236,6 +240,13 @@ class Segment:
     closed: bool = False          # a note or narrative ended the table: nothing continues it
 
 
+def _meta_continuation(meta: Line, line: Line) -> bool:
+    """The wrapped end of a unit name ("单位名称：应县直属机关事务服" / "务中心")."""
+    text = line.text.strip()
+    return (len(text) <= 10 and len(line.chunks(1.5)) == 1 and not re.search(r"\d", text)
+            and -1 <= line.top - meta.bottom < 0.5 * meta.size and abs(line.x0 - meta.x0) < 1.5 * meta.size)
+
+
 def _unbalanced(text: str) -> bool:
     return text.count("（") + text.count("(") > text.count("）") + text.count(")")
 
@@ -278,7 +289,8 @@ def split_page(page: PageContent, lines: list) -> list:
             segments.append(cur)
             cur = Segment(page, [], title)
             i = title.end_index + 1
-            while i < len(lines) and is_meta_line(lines[i]) and not cur.lines:
+            while i < len(lines) and not cur.lines and (
+                    is_meta_line(lines[i]) or any(_meta_continuation(m, lines[i]) for m in cur.meta_lines)):
                 cur.meta_lines.append(lines[i])
                 i += 1
             continue
