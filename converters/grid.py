@@ -74,17 +74,17 @@ def is_data_block(lines: list, gap: float, hint: HeaderHint = HeaderHint()) -> b
     if hint.header_texts is not None:
         known = [_is_concatenation(_hnorm(t), hint.header_texts) for t in texts]
         return not (all(known) or (known[0] and sum(known) >= 0.6 * len(known)))
-    if hint.row_label is not None and hint.row_label(texts[0]):
-        return True
-    if len(texts) > 1 and texts[0].isdigit() and len(texts[0]) <= 3 and hint.row_label is not None \
-            and hint.row_label(texts[1]):
-        return True
     if any(_DECIMAL.match(t) for t in texts):
+        return True
+    if hint.header_label is not None and sum(1 for t in texts if hint.header_label(t)) >= max(2, len(texts) / 2):
+        return False            # "合计  因公出国(境)费  公务接待费": column labels, though 合计 also starts rows
+    labels = texts[1:2] if len(texts) > 1 and texts[0].isdigit() and len(texts[0]) <= 3 else texts[:1]   # 序号
+    if hint.row_label is not None and labels and hint.row_label(labels[0]):
         return True
     first = texts[0]
     if re.match(r"^\d{3}(\d{2}){0,2}\b", first) and not re.match(r"^\d{4}年", first):
         return True
-    if _ENUM_START.match(first) and len(texts) >= 1 and not any(len(t) > 30 for t in texts):
+    if _ENUM_START.match(first) and not any(len(t) > 30 for t in texts):
         return True
     return False
 

@@ -238,6 +238,7 @@ class Segment:
     meta_lines: list = field(default_factory=list)
     note_lines: list = field(default_factory=list)
     closed: bool = False          # a note or narrative ended the table: nothing continues it
+    page_lines: list = field(default_factory=list)   # every line of the page (what comes after the table)
 
 
 def _meta_continuation(meta: Line, line: Line) -> bool:
@@ -307,4 +308,6 @@ def split_page(page: PageContent, lines: list) -> list:
                 cur.note_lines.append(ln)
         i += 1
     segments.append(cur)
+    for s in segments:
+        s.page_lines = lines
     return [s for s in segments if s.title is not None or s.lines]

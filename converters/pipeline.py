@@ -31,6 +31,7 @@ class OpenTable:
     empty_marker: bool = False
     notes: list = field(default_factory=list)
     page_widths: list = field(default_factory=list)
+    reaches_page_end: bool = True     # the last part ended near the page bottom: the next page may continue it
 
 
 class Cancelled(Exception):
@@ -93,7 +94,7 @@ def _find_tables(pdf, name, doc, progress, cancel, settings) -> list:
                     continue
                 meta = parse_meta(seg.meta_lines, seg.title.text)
                 current = OpenTable(seg.title.text, seg.title.form_id, meta)
-            elif current is None or current.closed:
+            elif current is None or current.closed or not current.reaches_page_end:
                 continue
             _add_segment(current, seg, settings)
         if current is not None and current.closed:
@@ -146,6 +147,13 @@ def _add_segment(table: OpenTable, seg: Segment, settings: GridSettings):
     if grid is not None and (seg.title is not None or _looks_tabular(grid)):
         table.grids.append(grid)
         table.page_widths.append(seg.page.width)
+        table.reaches_page_end = _reaches_page_end(seg)
+
+
+def _reaches_page_end(seg: Segment) -> bool:
+    """Does the table run to the bottom of its page (only then can the next page continue it)?"""
+    bottom = seg.lines[-1].bottom
+    return bottom > 0.6 * seg.page.height and not any(l.top > bottom + 1 for l in seg.page_lines)
 
 
 def _looks_tabular(grid) -> bool:
@@ -163,7 +171,9 @@ def _header_label_test(form_id):
     form = catalogue().get(form_id) if form_id else None
     if form is None:
         return None
-    return lambda text: any(match_score(c, [text], q)[0] for c in form.columns for q in (False,))
+    wide = [re.compile(norm(k.rpartition(">")[2])) for k in form.spec.get("wide_labels", {})]
+    return lambda text: (any(match_score(c, [text], False)[0] for c in form.columns)
+                         or any(rx.fullmatch(norm(text)) for rx in wide))
 
 
 def _row_label_test(form_id):
