@@ -188,9 +188,12 @@ def row_bands(lines: list, page: PageContent, x0: float, x1: float, settings: Gr
 
 # ---------------------------------------------------------------------------------------------- columns
 def ruled_columns(page: PageContent, top: float, bottom: float, x0: float, x1: float, settings) -> list:
-    """x positions of vertical rules crossing the table body, or [] when the body is not ruled vertically."""
+    """x positions of vertical rules crossing the table body, or [] when the body is not ruled vertically.
+    The outer borders may lie well beyond the text (a blank first or last column)."""
+    margin = 0.12 * page.width
     xs = [r.pos for r in page.v_rules
-          if r.start <= bottom and r.end >= top and x0 - 30 <= r.pos <= x1 + 30 and min(r.end, bottom) - max(r.start, top) > 2]
+          if r.start <= bottom and r.end >= top and x0 - margin <= r.pos <= x1 + margin
+          and min(r.end, bottom) - max(r.start, top) > 2]
     xs = _snap(xs, settings.rule_snap)
     return xs if len(xs) >= 3 else []
 

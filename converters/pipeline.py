@@ -172,6 +172,7 @@ def _header_label_test(form_id):
     if form is None:
         return None
     wide = [re.compile(norm(k.rpartition(">")[2])) for k in form.spec.get("wide_labels", {})]
+    wide += [re.compile(norm(k)) for k in form.spec.get("split_column", {}).get("synonyms", [])]
     return lambda text: (any(match_score(c, [text], False)[0] for c in form.columns)
                          or any(rx.fullmatch(norm(text)) for rx in wide))
 
