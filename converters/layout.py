@@ -200,7 +200,7 @@ def parse_meta(lines: list, title: str) -> Meta:
             m = _META.search(text)
             first = (text[:m.start()] if m else text).strip()
             if re.search(r"[\u4e00-\u9fff]{3,}", first) and not re.search(r"\d{4}\s*[-年]", first):
-                meta.unit_name = first.replace(" ", "")
+                meta.unit_name = re.sub(r"^\d+", "", first.replace(" ", ""))   # "824" is the unit's code
     if meta.unit_name:
         meta.unit_name = re.split(r"\s{2,}|单位\s*[:：]", meta.unit_name)[0].strip() or None
     return meta
