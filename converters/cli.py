@@ -11,14 +11,15 @@ import sys
 import time
 from pathlib import Path
 
+from .export import ExportExistsError, export_document
 from .model import ConversionError
+from .pipeline import SUPPORTED_SUFFIXES, convert_document
 
 DEFAULT_TIMEOUT = 900.0   # seconds per document; a 1,000-page PDF takes a few minutes
 
 
 def collect_inputs(paths: list) -> tuple:
     """(supported files, notices for skipped files). Folders are searched recursively."""
-    from .pipeline import SUPPORTED_SUFFIXES
     files, notices = [], []
     for p in map(Path, paths):
         if p.is_dir():
@@ -33,9 +34,8 @@ def collect_inputs(paths: list) -> tuple:
 
 
 def _convert_and_export(path: str, out: str, overwrite: bool, queue) -> None:
-    """Worker: convert one document and write its export; report (ok, message) on the queue."""
-    from .export import ExportExistsError, export_document
-    from .pipeline import convert_document
+    """Worker: convert one document and write its export; report (ok, message) on the queue.
+    (The engine is imported by the parent, so forked workers start without importing it again.)"""
     try:
         doc = convert_document(path)
         folder = export_document(doc, out, overwrite=overwrite)

@@ -70,7 +70,8 @@ def open_pdf(path: Path):
         pdf = pdfplumber.open(path)
         n = len(pdf.pages)
     except Exception as e:  # pdfminer raises many types for damaged or encrypted files
-        text = f"{type(e).__name__} {e}".lower()
+        causes = [e, *e.args, e.__context__]
+        text = " ".join(f"{type(c).__name__} {c!r}" for c in causes if c is not None).lower()
         if "password" in text or "encrypt" in text:
             raise ConversionError(f"{name}：文件已加密，请先解除密码保护") from e
         raise ConversionError(f"{name}：PDF 文件已损坏，无法解析") from e
@@ -92,11 +93,29 @@ def iter_pages(pdf, name: str) -> Iterator[PageContent]:
             page.close()
 
 
+def dedupe_chars(chars: list, tolerance: float = 1.0) -> list:
+    """Drop characters printed again on top of themselves (fake bold, overlaid layers): same text within
+    `tolerance` points. pdfplumber's Page.dedupe_chars does the same but costs more than parsing the page."""
+    seen = {}
+    out = []
+    for c in chars:
+        kx, ky = int(c.x0 // tolerance), int(c.top // tolerance)
+        dup = False
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for o in seen.get((c.text, kx + dx, ky + dy), ()):
+                    if abs(o.x0 - c.x0) <= tolerance and abs(o.top - c.top) <= tolerance:
+                        dup = True
+        if not dup:
+            seen.setdefault((c.text, kx, ky), []).append(c)
+            out.append(c)
+    return out
+
+
 def read_page(page, number: int) -> PageContent:
-    if page.chars:
-        page = page.dedupe_chars(tolerance=1)
-    chars = [Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c.get("size") or (c["bottom"] - c["top"]))
-             for c in page.chars if c["text"].strip()]
+    chars = dedupe_chars([Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"],
+                               c.get("size") or (c["bottom"] - c["top"]))
+                          for c in page.chars if c["text"].strip()])
     edges = page.edges
     return PageContent(number, float(page.width), float(page.height), chars,
                        _rules(edges, "h"), _rules(edges, "v"), len(page.images))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from .checks import run_checks
 from .forms import catalogue, match_score, norm, strip_enum
 from .grid import GridSettings, HeaderHint, build_grid, header_texts
 from .layout import (Meta, Segment, band_texts, group_lines, money_unit_in, parse_meta, split_page,
@@ -55,7 +56,6 @@ def convert_document(path, progress: Optional[ProgressFn] = None,
     _fill_document_meta(tables, doc)
     for raw in tables:
         doc.tables.extend(t for t in standardize(raw) if _is_real_table(t))
-    from .checks import run_checks
     run_checks(doc.tables)
     return doc
 

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, Qt, Signal
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QAction, QBrush
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
-                               QPushButton, QStyle, QStyledItemDelegate, QStyleOptionProgressBar, QTableView,
-                               QVBoxLayout, QWidget)
+                               QSizePolicy, QStyle, QStyledItemDelegate, QStyleOptionProgressBar, QTableView,
+                               QToolBar, QVBoxLayout, QWidget)
 
 from converters.export import ExportExistsError, export_document
 from converters.review import review_issues
@@ -209,12 +209,16 @@ class BatchWidget(QWidget):
         self.view.setColumnWidth(2, 140)
         self.view.doubleClicked.connect(self._double_clicked)
 
+        self.toolbar = QToolBar(self)       # overflows into a » menu when the window is narrow
+        self.toolbar.setObjectName("batchToolBar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+
         def button(text, tip, slot, name):
-            b = QPushButton(text, self)
-            b.setToolTip(tip)
-            b.setObjectName(name)
-            b.clicked.connect(slot)
-            return b
+            a = QAction(text, self)
+            a.setToolTip(tip)
+            a.setObjectName(name)
+            a.triggered.connect(lambda _checked=False, f=slot: f())
+            return a
         self.add_files_button = button("添加文件…", "添加要转换的 PDF 文件", self.choose_files, "batchAddFiles")
         self.add_folder_button = button("添加文件夹…", "添加文件夹中的全部 PDF（含子文件夹）", self.choose_folder,
                                         "batchAddFolder")
@@ -235,22 +239,24 @@ class BatchWidget(QWidget):
         self.overall.setMaximumWidth(320)
         self.current_label = QLabel("", self)
 
-        top = QHBoxLayout()
-        for b in (self.add_files_button, self.add_folder_button, self.remove_button, self.clear_button):
-            top.addWidget(b)
-        top.addSpacing(16)
-        top.addWidget(self.start_button)
-        top.addWidget(self.cancel_button)
-        top.addStretch(1)
-        top.addWidget(self.open_button)
-        top.addWidget(self.export_button)
+        tb = self.toolbar
+        for a in (self.add_files_button, self.add_folder_button, self.remove_button, self.clear_button):
+            tb.addAction(a)
+        tb.addSeparator()
+        tb.addAction(self.start_button)
+        tb.addAction(self.cancel_button)
+        spacer = QWidget(self)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        tb.addWidget(spacer)
+        tb.addAction(self.open_button)
+        tb.addAction(self.export_button)
         status = QHBoxLayout()
         status.addWidget(self.summary, 1)
         status.addWidget(self.current_label)
         status.addWidget(self.overall)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(top)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.view, 1)
         layout.addLayout(status)
         self._stopped = False

@@ -47,7 +47,8 @@ class MainWindow(QMainWindow):
 
         self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
-        self.resize(*DEFAULT_SIZE)
+        self.resize(*self.default_size())
+        self._splitters_restored = False
 
         # ---- review tab: document bar, note banner, panel
         self.review = ReviewPanel(self)
@@ -65,7 +66,7 @@ class MainWindow(QMainWindow):
         self.cancel_button = QPushButton("取消", self)
         self.cancel_button.setObjectName("cancelButton")
         self.cancel_button.setToolTip("取消正在进行的转换（Esc）")
-        self.cancel_button.clicked.connect(self.cancel_conversion)
+        self.cancel_button.clicked.connect(lambda _checked=False: self.cancel_conversion())
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 0)
         bar.addWidget(self.doc_label, 1)
@@ -82,7 +83,7 @@ class MainWindow(QMainWindow):
         self.note_label.setWordWrap(True)
         self.discard_button = QPushButton("放弃这些更正", self.note)
         self.discard_button.setToolTip("撤销为本文档保存的全部更正，恢复为转换结果")
-        self.discard_button.clicked.connect(self.discard_corrections)
+        self.discard_button.clicked.connect(lambda _checked=False: self.discard_corrections())
         close_note = QToolButton(self.note)
         close_note.setText("✕")
         close_note.setAutoRaise(True)
@@ -125,6 +126,15 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self._update_actions()
 
+    @staticmethod
+    def default_size() -> tuple:
+        """1400×900, or the screen's available size when that is smaller."""
+        screen = QApplication.primaryScreen()
+        if screen is None:
+            return DEFAULT_SIZE
+        avail = screen.availableGeometry()
+        return min(DEFAULT_SIZE[0], avail.width()), min(DEFAULT_SIZE[1], avail.height())
+
     # ------------------------------------------------------------------ actions and menus
     def _action(self, text, slot, shortcuts=(), tip=None, checkable=False, icon=None) -> QAction:
         a = QAction(text, self)
@@ -136,7 +146,10 @@ class MainWindow(QMainWindow):
         if icon is not None:
             a.setIcon(self.style().standardIcon(icon))
         a.setCheckable(checkable)
-        a.triggered.connect(slot)
+        if checkable:
+            a.triggered.connect(slot)
+        else:                               # triggered(bool) must not reach slots with optional arguments
+            a.triggered.connect(lambda _checked=False, f=slot: f())
         a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.addAction(a)
         return a
@@ -583,15 +596,29 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         for name in SPLITTERS:
+            getattr(self.review, name).splitterMoved.connect(self._save_splitters)
+        raw = self.settings.value("view/show_raw", False)
+        self.review.set_raw_visible(str(raw).lower() in ("true", "1"))
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if not self._splitters_restored:
+            # After the first layout, so the sizes are not rescaled from the splitters' initial size.
+            QTimer.singleShot(0, self._restore_splitters)
+
+    def _restore_splitters(self):
+        if self._splitters_restored:
+            return
+        for name in SPLITTERS:
             sizes = int_list(self.settings, f"splitters/{name}")
             splitter = getattr(self.review, name)
             if len(sizes) == splitter.count() and sum(sizes) > 0:
                 splitter.setSizes(sizes)
-            splitter.splitterMoved.connect(self._save_splitters)
-        raw = self.settings.value("view/show_raw", False)
-        self.review.set_raw_visible(str(raw).lower() in ("true", "1"))
+        self._splitters_restored = True
 
     def _save_splitters(self, *_args):
+        if not self._splitters_restored:
+            return
         for name in SPLITTERS:
             splitter = getattr(self.review, name)
             sizes = splitter.sizes()

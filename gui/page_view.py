@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Optional
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QImage, QPainter, QPen, QPixmap
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem,
-                               QGraphicsView, QHBoxLayout, QLabel, QSizePolicy, QSpinBox, QToolButton,
-                               QVBoxLayout, QWidget)
+                               QGraphicsView, QLabel, QSizePolicy, QSpinBox, QToolBar, QVBoxLayout,
+                               QWidget)
 
 from .style import CELL_FILL, CELL_PEN, REGION_FILL, REGION_PEN
 
@@ -69,47 +69,48 @@ class PageView(QWidget):
         self.view.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.view.zoom_requested.connect(self.zoom_step)
 
+        self.toolbar = QToolBar(self)           # overflows into a » menu when the pane is narrow
+        self.toolbar.setObjectName("pageToolBar")
+        self.toolbar.setIconSize(QSize(16, 16))
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+
         def button(text, tip, slot):
-            b = QToolButton(self)
-            b.setText(text)
-            b.setToolTip(tip)
-            b.setAutoRaise(True)
-            b.clicked.connect(slot)
-            return b
-        self.prev_button = button("◀ 上一页", "上一页（PgUp）", self.previous_page)
-        self.next_button = button("下一页 ▶", "下一页（PgDown）", self.next_page)
+            a = QAction(text, self)
+            a.setToolTip(tip)
+            a.triggered.connect(lambda _checked=False, f=slot: f())
+            self.toolbar.addAction(a)
+            return a
+        self.prev_button = button("◀", "上一页", self.previous_page)
         self.page_spin = QSpinBox(self)
         self.page_spin.setMinimum(0)
         self.page_spin.setMaximum(0)
         self.page_spin.setKeyboardTracking(False)
+        self.page_spin.setToolTip("页码")
+        self.page_spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
+        self.page_spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.page_spin.setMinimumWidth(40)
         self.page_spin.valueChanged.connect(self._spin_changed)
-        self.page_total = QLabel("/ 0", self)
+        self.toolbar.addWidget(self.page_spin)
+        self.page_total = QLabel("/ 0 页", self)
+        self.page_total.setContentsMargins(3, 0, 3, 0)
+        self.toolbar.addWidget(self.page_total)
+        self.next_button = button("▶", "下一页", self.next_page)
+        spacer = QWidget(self)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
         self.zoom_out_button = button("－", "缩小（Ctrl+-）", lambda: self.zoom_step(-1))
         self.zoom_label = QLabel("100%", self)
-        self.zoom_label.setMinimumWidth(44)
+        self.zoom_label.setMinimumWidth(40)
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.toolbar.addWidget(self.zoom_label)
         self.zoom_in_button = button("＋", "放大（Ctrl++）", lambda: self.zoom_step(1))
-        self.fit_width_button = button("适合宽度", "页面宽度适合窗口", self.fit_width)
+        self.fit_width_button = button("适合宽度", "页面宽度适合窗口（Ctrl+0）", self.fit_width)
         self.fit_page_button = button("整页", "整页显示", self.fit_page)
 
-        bar = QHBoxLayout()
-        bar.setContentsMargins(4, 2, 4, 2)
-        bar.setSpacing(2)
-        bar.addWidget(self.prev_button)
-        bar.addWidget(QLabel("第", self))
-        bar.addWidget(self.page_spin)
-        bar.addWidget(self.page_total)
-        bar.addWidget(self.next_button)
-        bar.addStretch(1)
-        bar.addWidget(self.zoom_out_button)
-        bar.addWidget(self.zoom_label)
-        bar.addWidget(self.zoom_in_button)
-        bar.addWidget(self.fit_width_button)
-        bar.addWidget(self.fit_page_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addLayout(bar)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.view, 1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._update_controls()

@@ -68,10 +68,13 @@ class ReviewPanel(QWidget):
         self.table_list.verticalHeader().hide()
         hh = self.table_list.horizontalHeader()
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c in (1, 2, 3):
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        hh.resizeSection(1, 112)
+        for c in (2, 3):
             hh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.table_list.setWordWrap(False)
-        self.table_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # Titles share their beginning ("2025年部门…"): keep the end, which tells the tables apart.
+        self.table_list.setTextElideMode(Qt.TextElideMode.ElideLeft)
         self.table_list.selectionModel().currentRowChanged.connect(self._table_row_changed)
         self.tables_label = QLabel("表格", self)
         self.tables_label.setObjectName("sectionLabel")
@@ -91,14 +94,17 @@ class ReviewPanel(QWidget):
         self.form_combo.setToolTip("本表对应的标准表式；未识别的表格可在此指定")
         for form_id, name in form_choices():
             self.form_combo.addItem(name, form_id)
-        self.form_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.form_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.form_combo.setMinimumContentsLength(8)
+        self.form_combo.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.form_combo.view().setMinimumWidth(self.form_combo.view().sizeHintForColumn(0) + 24)
         self.form_combo.activated.connect(self._form_chosen)
         self.insert_button = QPushButton("插入行", self)
         self.insert_button.setToolTip("在当前行下方插入空行（Ctrl+Insert）")
-        self.insert_button.clicked.connect(self.insert_row_below)
+        self.insert_button.clicked.connect(lambda _checked=False: self.insert_row_below())
         self.delete_button = QPushButton("删除行", self)
         self.delete_button.setToolTip("删除所选行（Ctrl+Delete）")
-        self.delete_button.clicked.connect(self.delete_rows)
+        self.delete_button.clicked.connect(lambda _checked=False: self.delete_rows())
         self.raw_check = QCheckBox("原始表格", self)
         self.raw_check.setToolTip("在标准表旁显示提取到的原始表格（Ctrl+R）")
         self.raw_check.toggled.connect(self.set_raw_visible)
@@ -158,11 +164,11 @@ class ReviewPanel(QWidget):
         tools = QHBoxLayout()
         tools.setContentsMargins(0, 0, 0, 0)
         tools.addWidget(QLabel("目标表式：", self))
-        tools.addWidget(self.form_combo)
+        tools.addWidget(self.form_combo, 1)
         tools.addSpacing(8)
         tools.addWidget(self.insert_button)
         tools.addWidget(self.delete_button)
-        tools.addStretch(1)
+        tools.addSpacing(8)
         tools.addWidget(self.raw_check)
         top = QWidget(self)
         tv = QVBoxLayout(top)
@@ -188,7 +194,7 @@ class ReviewPanel(QWidget):
         self.main_splitter.setStretchFactor(0, 0)
         self.main_splitter.setStretchFactor(1, 2)
         self.main_splitter.setStretchFactor(2, 3)
-        self.main_splitter.setSizes([320, 480, 600])
+        self.main_splitter.setSizes([390, 420, 590])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.main_splitter)
@@ -253,7 +259,7 @@ class ReviewPanel(QWidget):
         col = 0 if col is None or not 0 <= col < self.grid_model.columnCount() else col
         idx = self.grid_model.index(row, col)
         self.grid.selectionModel().setCurrentIndex(idx, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        self.grid.scrollTo(idx, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.grid.scrollTo(idx, QAbstractItemView.ScrollHint.EnsureVisible)
         if focus:
             self.grid.setFocus()
         self._show_cell_source(row, col)
@@ -371,8 +377,15 @@ class ReviewPanel(QWidget):
             item.setForeground(0, QBrush(SEVERITY_TEXT.get(issue.severity, SEVERITY_TEXT["info"])))
             item.setBackground(0, QBrush(CELL_COLORS.get(issue.severity, CELL_COLORS["info"])))
             self.issue_list.addTopLevelItem(item)
+        if t is not None and not issues:
+            item = QTreeWidgetItem(["", "", "本表未发现问题"])
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.issue_list.addTopLevelItem(item)
         n = sum(1 for i in issues if i.severity in ("error", "warning"))
-        self.bottom_tabs.setTabText(0, f"校验（{n} 处待核对）" if n else f"校验（{len(issues)}）")
+        if n:
+            self.bottom_tabs.setTabText(0, f"校验（{n} 处待核对）")
+        else:
+            self.bottom_tabs.setTabText(0, f"校验（{len(issues)} 条提示）" if issues else "校验（通过）")
 
     def _refresh_mapping(self):
         t = self.current_table
