@@ -103,7 +103,7 @@ def _find_tables(pdf, name, doc, progress, cancel, settings) -> list:
     if current is not None:
         tables.append(current)
     if image_pages and not text_pages:
-        raise ConversionError(f"{name}：扫描件（页面只有图像、没有文字层），需OCR识别")
+        raise ConversionError(f"{name}：扫描件，需OCR识别（页面只有图像，没有文字层）")
     if image_pages:
         doc.notices.append(f"{image_pages} 页只有图像（扫描页），需OCR识别，已跳过")
     if skipped_forms:

@@ -1,0 +1,130 @@
+"""The headless CLI as a user runs it: output contract, bad input, batches, overwrite protection, time limit."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+import badfiles
+import pdfgen as g
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args, timeout=300):
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), "convert", *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def sample_pdf(tmp_path_factory):
+    d = tmp_path_factory.mktemp("sample")
+    spec, expected = g.sample_document(ruling="grid")
+    path = d / "测试县财政局2024年部门预算.pdf"
+    g.build_pdf(spec, path)
+    return path, expected
+
+
+def test_output_contract(sample_pdf, tmp_path):
+    pdf, expected = sample_pdf
+    r = run_cli(pdf, "--out", tmp_path / "导出")
+    assert r.returncode == 0, r.stderr
+    folder = tmp_path / "导出" / pdf.stem
+    data = json.loads((folder / "tables.json").read_text(encoding="utf-8"))
+    assert data["source"] == pdf.name and data["pages"] > 0
+    assert [t["form"] for t in data["tables"]] == [e.form for e in expected]
+    keys = {"form", "title", "unit_name", "year", "money_unit", "pages", "empty", "columns", "rows", "issues", "workbook"}
+    for t in data["tables"]:
+        assert keys <= set(t)
+        assert all(len(r) == len(t["columns"]) for r in t["rows"])
+        for i in t["issues"]:
+            assert set(i) == {"row", "col", "code", "severity", "message"}
+            assert i["severity"] in ("error", "warning", "info")
+            assert i["row"] is None or 0 <= i["row"] < len(t["rows"])
+            assert i["col"] is None or 0 <= i["col"] < len(t["columns"])
+        wb = load_workbook(folder / t["workbook"])
+        ws = wb.worksheets[0]
+        assert ws["A1"].value == t["title"]
+        assert [c.value for c in ws[3]][:len(t["columns"])] == t["columns"]
+        assert wb.sheetnames[1] == "校验"
+        assert pdf.name in wb.properties.title
+    assert (folder / data["tables"][0]["workbook"]).name.startswith("01_")
+
+
+def test_workbook_cells_match_the_table(sample_pdf, tmp_path):
+    pdf, _ = sample_pdf
+    assert run_cli(pdf, "--out", tmp_path).returncode == 0
+    folder = tmp_path / pdf.stem
+    data = json.loads((folder / "tables.json").read_text(encoding="utf-8"))
+    t = next(x for x in data["tables"] if x["form"] == "revenue_summary")
+    ws = load_workbook(folder / t["workbook"]).worksheets[0]
+    for i, row in enumerate(t["rows"]):
+        for j, v in enumerate(row):
+            cell = ws.cell(row=4 + i, column=1 + j)
+            assert cell.value == v
+            if t["columns"][j] == "科目编码" and v is not None:
+                assert cell.data_type == "s"
+            if isinstance(v, float):
+                assert cell.number_format == "#,##0.00"
+    assert ws.freeze_panes == "A4"
+
+
+def test_never_overwrites_without_asking(sample_pdf, tmp_path):
+    pdf, _ = sample_pdf
+    assert run_cli(pdf, "--out", tmp_path).returncode == 0
+    tables_json = tmp_path / pdf.stem / "tables.json"
+    before = tables_json.stat().st_mtime_ns
+    r = run_cli(pdf, "--out", tmp_path)
+    assert r.returncode != 0 and "--overwrite" in r.stderr and pdf.name not in r.stdout
+    assert tables_json.stat().st_mtime_ns == before
+    assert run_cli(pdf, "--out", tmp_path, "--overwrite").returncode == 0
+    assert tables_json.stat().st_mtime_ns != before
+
+
+def test_bad_inputs_get_a_clear_message_and_do_not_stop_the_batch(sample_pdf, tmp_path):
+    pdf, _ = sample_pdf
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "good.pdf").write_bytes(pdf.read_bytes())
+    badfiles.not_a_pdf(batch / "fake.pdf")
+    badfiles.encrypted_pdf(batch / "locked.pdf")
+    badfiles.truncated_pdf(batch / "damaged.pdf")
+    badfiles.zero_page_pdf(batch / "zero.pdf")
+    badfiles.image_only_pdf(batch / "scan.pdf")
+    badfiles.no_tables_pdf(batch / "prose.pdf")
+    (batch / "notes.docx").write_bytes(b"PK")
+    r = run_cli(batch, "--out", tmp_path / "out")
+    assert r.returncode == 1
+    err = r.stderr.splitlines()
+    expected = {"fake.pdf": "不是 PDF", "locked.pdf": "加密", "damaged.pdf": "损坏", "zero.pdf": "没有任何页面",
+                "scan.pdf": "扫描件，需OCR识别"}
+    for name, words in expected.items():
+        line = next(x for x in err if x.startswith(name))
+        assert words in line
+    assert len(err) == len(expected)                       # one line per failed document
+    assert "跳过 notes.docx" in r.stdout
+    assert (tmp_path / "out" / "good" / "tables.json").exists()
+    prose = json.loads((tmp_path / "out" / "prose" / "tables.json").read_text(encoding="utf-8"))
+    assert prose["tables"] == []                            # a valid result with zero tables
+
+
+def test_missing_file(tmp_path):
+    r = run_cli(tmp_path / "nope.pdf", "--out", tmp_path)
+    assert r.returncode == 1 and "nope.pdf" in r.stderr and "不存在" in r.stderr
+
+
+def test_time_limit_stops_a_document(tmp_path):
+    path = badfiles.huge_pdf(tmp_path / "huge.pdf", pages=200)
+    r = run_cli(path, "--out", tmp_path / "out", "--timeout", "1")
+    assert r.returncode == 1
+    assert "huge.pdf" in r.stderr and "超时" in r.stderr
+
+
+def test_large_document_converts(tmp_path):
+    path = badfiles.huge_pdf(tmp_path / "big.pdf", pages=300)
+    r = run_cli(path, "--out", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    data = json.loads((tmp_path / "out" / "big" / "tables.json").read_text(encoding="utf-8"))
+    assert data["pages"] == 300 and data["tables"]
