@@ -208,9 +208,7 @@ def stream_columns(body_lines: list, header_lines: list, settings: GridSettings)
         top_line = min(l.top for l in header_lines)
         several_lines = any(l.top > top_line + 1 for l in header_lines)
         cols = [[x0, x1, False] for x0, x1, _ in leaves]
-        for c in cores:
-            # nearest label; among labels over the core, the lowest (a parent label may straddle two columns)
-            k = min(range(len(leaves)), key=lambda i: (_distance(c, leaves[i]), -leaves[i][2], -_overlap(c, leaves[i])))
+        for c, k in zip(cores, assign_cores(cores, leaves)):
             cols[k] = [min(cols[k][0], c[0]), max(cols[k][1], c[1]), True]
         cores = sorted([x0, x1] for (x0, x1, has_data), (_, _, top) in zip(cols, leaves)
                        if has_data or not several_lines or top > top_line + 1)
@@ -221,6 +219,39 @@ def stream_columns(body_lines: list, header_lines: list, settings: GridSettings)
         edges.append((a[1] + b[0]) / 2 if a[1] < b[0] else (max(a[0], b[0]) + min(a[1], b[1])) / 2)
     edges.append(cores[-1][1] + 1)
     return edges
+
+
+def assign_cores(cores: list, leaves: list, share_cost: float = 30.0) -> list:
+    """The header label of each body core, left to right (an order-preserving alignment): minimise the total
+    distance between cores and their labels, two cores under one label costing `share_cost` points more.
+    A right-aligned amount column sits nearer the next label than its own centred one; the alignment
+    still gives each column its own label."""
+    n, m = len(cores), len(leaves)
+    if not n:
+        return []
+    inf = float("inf")
+    dist = [[_distance(c, lf) + (0 if _overlap(c, lf) else 0.01) for lf in leaves] for c in cores]
+    # best[i][j]: cost of cores[:i+1] with core i under label j; back[i][j]: label of core i-1
+    best = [[inf] * m for _ in range(n)]
+    back = [[-1] * m for _ in range(n)]
+    for j in range(m):
+        best[0][j] = dist[0][j]
+    for i in range(1, n):
+        run_min, run_arg = inf, -1
+        for j in range(m):
+            if j > 0 and best[i - 1][j - 1] < run_min:
+                run_min, run_arg = best[i - 1][j - 1], j - 1
+            shared = best[i - 1][j] + share_cost
+            if shared <= run_min:
+                best[i][j], back[i][j] = dist[i][j] + shared, j
+            else:
+                best[i][j], back[i][j] = dist[i][j] + run_min, run_arg
+    j = min(range(m), key=lambda k: best[n - 1][k])
+    out = [0] * n
+    for i in range(n - 1, -1, -1):
+        out[i] = j
+        j = back[i][j]
+    return out
 
 
 def _distance(a, b) -> float:
@@ -237,8 +268,10 @@ def _header_leaves(header_lines, settings) -> list:
     it). Spaced-out labels ("项  目") are one label; a label wrapped over lines is one leaf."""
     lines = sorted(header_lines, key=lambda l: l.top)
     runs = [(ln.top, x0, x1) for ln in lines for x0, x1, _ in _spaced_label_chunks(ln, settings)]
+    parents = _group_labels(runs)
     leaves = sorted((x0, x1, top) for top, x0, x1 in runs
-                    if not any(t > top + 1 and _overlap((x0, x1), (a, b)) > 0 for t, a, b in runs))
+                    if (top, x0, x1) not in parents
+                    and not any(t > top + 1 and _overlap((x0, x1), (a, b)) > 0 for t, a, b in runs))
     out = []
     for x0, x1, top in leaves:
         if out and x0 <= out[-1][1]:
@@ -246,6 +279,25 @@ def _header_leaves(header_lines, settings) -> list:
         else:
             out.append((x0, x1, top))
     return [(x0, x1, _label_top(x0, x1, top, runs, lines)) for x0, x1, top in out]
+
+
+def _group_labels(runs: list) -> set:
+    """Labels of the header's first line that head a group of columns (项目 over 科目编码 | 科目名称, 收入 over
+    项目 | 金额): lower labels lie on both sides of them, nearer to them than to any other first-line label.
+    A two-column group label overlaps neither child, so "nothing below it" alone does not tell."""
+    if not runs:
+        return set()
+    top = min(t for t, _, _ in runs)
+    first = [r for r in runs if r[0] <= top + 1]
+    lower = [r for r in runs if r[0] > top + 1]
+    if not lower:
+        return set()
+    centre = lambda r: (r[1] + r[2]) / 2
+    sides = {r: set() for r in first}
+    for low in lower:
+        owner = min(first, key=lambda r: abs(centre(r) - centre(low)))
+        sides[owner].add(centre(low) > centre(owner))
+    return {r for r, s in sides.items() if s == {True, False}}
 
 
 def _label_top(x0, x1, top, runs, lines) -> float:

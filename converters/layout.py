@@ -81,15 +81,20 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NO.match(text.strip()))
 
 
+_REPORT_HEADER = re.compile(r"(预算|决算).*(公开|报告)|(公开|报告)$")
+
+
 def strip_furniture(lines: list, page: PageContent, running: set) -> list:
-    """Drop page numbers in the top/bottom bands and running headers/footers seen on other pages."""
+    """Drop page numbers in the top/bottom bands, and the page's first or last line when it is a running
+    header/footer: seen on an earlier page, or worded like one ("XX单位2023年单位预算公开报告")."""
     band = 0.1 * page.height
-    out = []
-    for ln in lines:
-        in_band = ln.top < band or ln.bottom > page.height - band
-        if in_band and (is_page_number(ln.text) or furniture_key(ln.text) in running):
-            continue
-        out.append(ln)
+    out = [ln for ln in lines
+           if not ((ln.top < band or ln.bottom > page.height - band) and is_page_number(ln.text))]
+    for ln in (out[:1] + out[-1:]) if out else []:
+        if _is_running_candidate(ln, page) and (
+                furniture_key(ln.text) in running or (_REPORT_HEADER.search(norm(ln.text))
+                                                      and catalogue().classify_title(ln.text) is None)):
+            out.remove(ln)
     return out
 
 
@@ -97,11 +102,14 @@ def furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", norm(text))
 
 
-def band_texts(lines: list, page: PageContent) -> set:
-    """Keys of single-chunk lines in the top/bottom bands: candidates for running headers/footers."""
+def _is_running_candidate(ln: Line, page: PageContent) -> bool:
     band = 0.1 * page.height
-    return {furniture_key(ln.text) for ln in lines
-            if (ln.top < band or ln.bottom > page.height - band) and len(ln.chunks()) == 1 and len(ln.text) > 3}
+    return (ln.top < band or ln.bottom > page.height - band) and len(ln.chunks()) == 1 and len(ln.text) > 3
+
+
+def band_texts(lines: list, page: PageContent) -> set:
+    """Keys of the page's first and last lines: candidates for running headers/footers on later pages."""
+    return {furniture_key(ln.text) for ln in (lines[:1] + lines[-1:]) if _is_running_candidate(ln, page)}
 
 
 # ---------------------------------------------------------------------------------------------- titles and meta

@@ -61,7 +61,7 @@ def convert_document(path, progress: Optional[ProgressFn] = None,
 
 
 def _find_tables(pdf, name, doc, progress, cancel, settings) -> list:
-    running = Counter()          # running headers/footers: band texts seen on earlier pages
+    running = set()              # first/last lines seen on earlier pages: running headers/footers
     tables: list = []
     current: Optional[OpenTable] = None
     text_pages = image_pages = 0
@@ -79,8 +79,8 @@ def _find_tables(pdf, name, doc, progress, cancel, settings) -> list:
         text_pages += 1
         lines = group_lines(page.chars)
         bands = band_texts(lines, page)
-        lines = strip_furniture(lines, page, {k for k, n in running.items() if n >= 2})
-        running.update(bands)
+        lines = strip_furniture(lines, page, running)
+        running |= bands
         if len(cover_text) < 3:
             cover_text.append(" ".join(l.text for l in lines[:8]))
         for seg in split_page(page, lines):
