@@ -228,7 +228,7 @@ def _is_row_continuation(row: list) -> bool:
     filled = [c for c in row if c]
     if not filled:
         return False
-    if any(re.search(r"\d", c) for c in filled):
+    if any(re.fullmatch(r"[-\d,.\s]+", c) for c in filled):
         return False
     return not _ROW_START.match(filled[0]) and len(filled) == 1
 

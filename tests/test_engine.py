@@ -166,3 +166,26 @@ def test_a_wrong_number_is_flagged_not_fixed(tmp_path):
     assert table.rows[i][table.columns.index("合计")] == pytest.approx(float(row[2]))
     flagged = [x for x in table.issues if x.severity == "error" and x.row == i]
     assert flagged and flagged[0].code in ("sum_mismatch", "row_total_mismatch")
+
+
+VARIANTS = {
+    "hebei": lambda r, land: [g.hebei_expenditure_summary(ruling=r, landscape=land)],
+    "split_codes": lambda r, land: [g.shanxi_revenue_summary(code_style="split", ruling=r, landscape=land)],
+    "thousands_zero": lambda r, land: [g.shanxi_revenue_summary(thousands=True, ruling=r, landscape=land, zero="0.00")],
+    "three_public": lambda r, land: [g.three_public(style="hebei", ruling=r, landscape=land),
+                                     g.operating_expenses(ruling=r, landscape=land)],
+    "two_sided": lambda r, land: [g.budget_summary(ruling=r, landscape=land, thousands=True)],
+    "split_row": lambda r, land: [g.long_table(61, ruling=r, landscape=land, split_rows=True)],
+}
+
+
+@pytest.mark.parametrize("ruling", ["grid", "hlines", "none"])
+@pytest.mark.parametrize("landscape", [True, False])
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_layout_variants(tmp_path, variant, ruling, landscape):
+    parts = VARIANTS[variant](ruling, landscape)
+    doc, _ = convert_spec(g.DocSpec([s for s, _ in parts], several_per_page=True, footer="第 {n} 页",
+                                    running_header="测试县财政局2024年单位预算公开报告"), tmp_path)
+    assert [t.form for t in doc.tables] == [e.form for _, e in parts]
+    for (_, exp), table in zip(parts, doc.tables):
+        assert_matches(table, exp)
