@@ -92,7 +92,7 @@ def is_data_block(lines: list, gap: float, hint: HeaderHint = HeaderHint()) -> b
 def _left_only(lines: list, x0: float, x1: float) -> bool:
     """A row with text only in the left part of the table: a category row without amounts (工资福利支出),
     never a header row below another header row (header labels spread over the amount columns)."""
-    return max(l.x1 for l in lines) < x0 + 0.45 * (x1 - x0)
+    return max(l.x1 for l in lines) < x0 + 0.6 * (x1 - x0)
 
 
 def _has_header_label(lines: list, settings, hint: HeaderHint) -> bool:

@@ -1,6 +1,7 @@
 """Entry point of the desktop app: `gui.app.run(argv)` (argv: files or folders to open at start)."""
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -42,6 +43,7 @@ def create_application(argv=None) -> QApplication:
 def run(argv) -> int:
     """Start the app; `argv`: paths of PDF files or folders to open at start."""
     app = create_application()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)      # Ctrl+C in the terminal ends the app
     from .main_window import MainWindow
     window = MainWindow()
     window.show()

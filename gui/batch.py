@@ -100,7 +100,7 @@ class BatchModel(QAbstractTableModel):
                 text = STATE_TEXT[item.state]
                 return text + ("，已导出" if item.export_folder else "")
             if col == 2:
-                return f"{item.percent}%"
+                return "—" if item.state in ("failed", "cancelled") else f"{item.percent}%"
             if col == 3:
                 return "" if tables is None else str(len(tables))
             if col == 4:
@@ -115,12 +115,16 @@ class BatchModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
             return QBrush(STATE_COLORS[item.state])
         if role == Qt.ItemDataRole.UserRole and col == 2:
-            return item.percent
+            return None if item.state in ("failed", "cancelled") else item.percent
         return None
 
 
 class ProgressDelegate(QStyledItemDelegate):
     """Paints the 进度 column as a progress bar."""
+
+    def initStyleOption(self, option, index):
+        super().initStyleOption(option, index)
+        option.displayAlignment = Qt.AlignmentFlag.AlignCenter
 
     def paint(self, painter, option, index):
         value = index.data(Qt.ItemDataRole.UserRole)
@@ -263,6 +267,12 @@ class BatchWidget(QWidget):
         self._update()
 
     # ------------------------------------------------------------------ list
+    def refresh(self):
+        """Re-read every row (documents may have been corrected in the review tab)."""
+        if self.items:
+            self.model.dataChanged.emit(self.model.index(0, 0),
+                                        self.model.index(len(self.items) - 1, len(BatchModel.HEADERS) - 1))
+
     @property
     def items(self) -> list:
         return self.model.items

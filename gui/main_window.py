@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("mainTabs")
         self.tabs.addTab(review_tab, "文档审阅")
         self.tabs.addTab(self.batch, "批量转换")
-        self.tabs.currentChanged.connect(lambda _i: self._update_actions())
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
 
         self.summary_label = QLabel("", self)
@@ -456,6 +456,11 @@ class MainWindow(QMainWindow):
     def previous_flagged(self):
         self.tabs.setCurrentIndex(0)
         self.review.next_flagged(False)
+
+    def _tab_changed(self, index: int):
+        if index == 1:
+            self.batch.refresh()
+        self._update_actions()
 
     def _table_changed(self, index: int):
         self._update_actions()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QKeySequence
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QSizePolicy, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
                                QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -121,8 +121,8 @@ class ReviewPanel(QWidget):
         self.grid = _table_view(GridView(self))
         self.grid.setObjectName("grid")
         self.grid.setModel(self.grid_model)
-        self.grid.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        triggers = QAbstractItemView.EditTrigger
+        self.grid.setEditTriggers(triggers.DoubleClicked | triggers.EditKeyPressed | triggers.AnyKeyPressed)
         self.grid.selectionModel().currentChanged.connect(self._grid_current_changed)
         self.grid.clear_requested.connect(self.clear_selected_cells)
         self.raw_model = RawGridModel(self)
@@ -194,7 +194,7 @@ class ReviewPanel(QWidget):
         self.main_splitter.setStretchFactor(0, 0)
         self.main_splitter.setStretchFactor(1, 2)
         self.main_splitter.setStretchFactor(2, 3)
-        self.main_splitter.setSizes([390, 420, 590])
+        self.main_splitter.setSizes([340, 390, 670])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.main_splitter)
@@ -240,7 +240,8 @@ class ReviewPanel(QWidget):
             return
         sm = self.table_list.selectionModel()
         idx = self.table_model.index(index, 0)
-        sm.setCurrentIndex(idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        flags = QItemSelectionModel.SelectionFlag
+        sm.setCurrentIndex(idx, flags.ClearAndSelect | flags.Rows)
         self.table_list.scrollTo(idx)
         if self._current != index:          # currentRowChanged did not fire (same row, new model)
             self._show_table(index)
@@ -317,7 +318,7 @@ class ReviewPanel(QWidget):
     def _fit_columns(self):
         self.grid.resizeColumnsToContents()
         for c in range(self.grid_model.columnCount()):
-            self.grid.setColumnWidth(c, max(64, min(self.grid.columnWidth(c) + 8, 320)))
+            self.grid.setColumnWidth(c, max(64, min(self.grid.columnWidth(c) + 8, 240)))
         self.raw_grid.resizeColumnsToContents()
         for c in range(self.raw_model.columnCount()):
             self.raw_grid.setColumnWidth(c, max(48, min(self.raw_grid.columnWidth(c) + 8, 240)))
