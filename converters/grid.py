@@ -72,8 +72,8 @@ def is_data_block(lines: list, gap: float, hint: HeaderHint = HeaderHint()) -> b
     if is_layout_row(texts):
         return False
     if hint.header_texts is not None:
-        known = [_is_concatenation(_hnorm(t), hint.header_texts) for t in texts]
-        return not (all(known) or (known[0] and sum(known) >= 0.6 * len(known)))
+        # a repeated header: every line reads as the first page's header labels side by side
+        return not all(_is_concatenation(_hnorm(ln.text), hint.header_texts) for ln in lines)
     if any(_DECIMAL.match(t) for t in texts):
         return True
     if hint.header_label is not None and sum(1 for t in texts if hint.header_label(t)) >= max(2, len(texts) / 2):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Optional
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtGui import QBrush, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QSizePolicy, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
                                QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -22,11 +22,32 @@ NOT_EXPORTED = "（不导出）"
 
 
 class GridView(QTableView):
-    """The editable grid: Delete / Backspace clears the selected cells."""
+    """The editable grid: Delete / Backspace clears the selected cells, Ctrl+C copies them (tab-separated)."""
 
     clear_requested = Signal()
 
+    def copy_selection(self) -> str:
+        indexes = self.selectionModel().selectedIndexes()
+        if not indexes:
+            return ""
+        rows = sorted({i.row() for i in indexes})
+        cols = sorted({i.column() for i in indexes})
+        chosen = {(i.row(), i.column()) for i in indexes}
+        model = self.model()
+        lines = []
+        for r in rows:
+            cells = [(model.data(model.index(r, c), Qt.ItemDataRole.EditRole) or "") if (r, c) in chosen else ""
+                     for c in cols]
+            lines.append("\t".join(str(x).replace("\t", " ").replace("\n", " ") for x in cells))
+        text = "\n".join(lines)
+        QApplication.clipboard().setText(text)
+        return text
+
     def keyPressEvent(self, event):
+        if event.matches(QKeySequence.StandardKey.Copy) and self.state() != QAbstractItemView.State.EditingState:
+            self.copy_selection()
+            event.accept()
+            return
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and \
                 self.state() != QAbstractItemView.State.EditingState and not event.modifiers():
             self.clear_requested.emit()

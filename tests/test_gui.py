@@ -223,6 +223,11 @@ def test_keyboard_editing_and_navigation(qtbot, window, pdfs):
     assert w.review.grid_model.issues_at(*cell)
     qtbot.keyClick(w.review.grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert w.session.tables[ti].rows[r][c] != 1234.5
+    w.review.select_cell(0, 0)
+    qtbot.keyClick(w.review.grid, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(w.review.grid, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    row0 = w.session.tables[ti].rows[0]
+    assert QApplication.clipboard().text() == f"{row0[0]}\t{row0[1]}"
     w.review.select_table(0)
     qtbot.keyClick(w.review.table_list, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
     assert w.review.current_table_index == 1
