@@ -144,7 +144,8 @@ def _add_segment(table: OpenTable, seg: Segment, settings: GridSettings):
                 and abs(seg.page.width - first_page_width(table)) < 1:
             # A continuation without its header: the first page's columns (blank columns have no text here).
             grid = build_grid(seg.page, lines, settings, fixed_edges=first.col_edges, hint=hint)
-    if grid is not None and (seg.title is not None or _looks_tabular(grid)):
+    repeated_header_only = grid is not None and not grid.rows and any(grid.header)
+    if grid is not None and (seg.title is not None or _looks_tabular(grid) or repeated_header_only):
         table.grids.append(grid)
         table.page_widths.append(seg.page.width)
         table.reaches_page_end = _reaches_page_end(seg)
