@@ -318,4 +318,4 @@ def split_page(page: PageContent, lines: list) -> list:
     segments.append(cur)
     for s in segments:
         s.page_lines = lines
-    return [s for s in segments if s.title is not None or s.lines]
+    return [s for s in segments if s.title is not None or s.lines or s.note_lines]

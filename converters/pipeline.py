@@ -32,6 +32,7 @@ class OpenTable:
     empty_marker: bool = False
     notes: list = field(default_factory=list)
     page_widths: list = field(default_factory=list)
+    marker_pages: list = field(default_factory=list)
     reaches_page_end: bool = True     # the last part ended near the page bottom: the next page may continue it
 
 
@@ -122,6 +123,7 @@ def _add_segment(table: OpenTable, seg: Segment, settings: GridSettings):
     table.notes.extend(notes)
     if _empty_marked(notes + [l.text for l in seg.lines]):
         table.empty_marker = True
+        table.marker_pages.append(seg.page.number)        # "注：本表无数据" may stand alone on the next page
     lines = [l for l in seg.lines if not _empty_marked([l.text])]
     if seg.closed:
         table.closed = True
@@ -215,6 +217,7 @@ def _raw_table(t: OpenTable) -> RawTable:
                 continue
             rows.append(r)
             sources.append(src)
+    pages = sorted(set(pages) | set(t.marker_pages))
     if len(pages) > 1:
         issues.append(Issue("continued_table", "info", f"跨页表格：已拼接第 {'、'.join(map(str, pages))} 页", None, None))
     return RawTable(t.form_id, t.title, header, first.header_rows if first else [], rows, sources, pages,

@@ -347,6 +347,7 @@ class PageView(QWidget):
         self.page_spin.setValue(self._page)
         self.page_spin.blockSignals(False)
         self.page_total.setText(f"/ {self._count} 页")
+        self.page_spin.setEnabled(has)
         self.prev_button.setEnabled(has and self._page > 1)
         self.next_button.setEnabled(has and self._page < self._count)
         for b in (self.zoom_in_button, self.zoom_out_button, self.fit_width_button, self.fit_page_button):

@@ -350,6 +350,8 @@ class ReviewPanel(QWidget):
         if t is not None:
             k = self.form_combo.findData(t.form)
             self.form_combo.setCurrentIndex(k if k >= 0 else 0)
+        else:
+            self.form_combo.setCurrentIndex(-1)
         self.form_combo.blockSignals(False)
         if t is None:
             self.title_label.setText("")
