@@ -202,16 +202,20 @@ def _raw_table(t: OpenTable) -> RawTable:
     rows, sources, pages, regions = [], [], [], []
     issues = []
     for k, g in enumerate(grids):
-        if g.ncols != n:
+        target = column_alignment(g.col_edges, first.col_edges) if first else []
+        if g.ncols != n and (None in target or len(set(target)) < len(target)):
             issues.append(Issue("column_mismatch", "warning",
                                 f"第 {g.page} 页的列数（{g.ncols}）与表头（{n}）不一致，请核对该页", None, None))
         if g.page not in pages:
             pages.append(g.page)
         regions.append((g.page, g.bbox))
-        for m, (r, b) in enumerate(zip(g.rows, g.boxes)):
-            r = (r + [""] * n)[:n]
-            b = (b + [b[-1]] * n)[:n]
-            src = [(g.page, box) for box in b]
+        for m, (row, box) in enumerate(zip(g.rows, g.boxes)):
+            r, b = [""] * n, [None] * n
+            for j, (text, cell) in enumerate(zip(row, box)):
+                to = target[j] if j < len(target) and target[j] is not None else min(j, n - 1)
+                r[to] = (r[to] + text) if r[to] else text
+                b[to] = b[to] or cell
+            src = [(g.page, cell or box[0]) for cell in b]
             if k > 0 and m == 0 and rows and _is_row_continuation(r):
                 rows[-1] = [(a + c) if c else a for a, c in zip(rows[-1], r)]
                 continue
@@ -222,6 +226,19 @@ def _raw_table(t: OpenTable) -> RawTable:
         issues.append(Issue("continued_table", "info", f"跨页表格：已拼接第 {'、'.join(map(str, pages))} 页", None, None))
     return RawTable(t.form_id, t.title, header, first.header_rows if first else [], rows, sources, pages,
                     t.meta.unit_name, t.meta.year, t.meta.money_unit, t.empty_marker, issues, regions)
+
+
+def column_alignment(edges: list, reference: list) -> list:
+    """For each column of a page, the column of the table's first page it overlaps most (None: none).
+    A continuation page may lack a blank column's rules, so columns are matched by position, not by index."""
+    if edges == reference:
+        return list(range(len(edges) - 1))
+    out = []
+    for a, b in zip(edges, edges[1:]):
+        overlaps = [min(b, d) - max(a, c) for c, d in zip(reference, reference[1:])]
+        k = max(range(len(overlaps)), key=overlaps.__getitem__)
+        out.append(k if overlaps[k] > 0 else None)
+    return out
 
 
 _ROW_START = re.compile(r"^(?:\d{2,}|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．]|[①-⑳]|合计|总计|小计)")
