@@ -175,13 +175,12 @@ def row_bands(lines: list, page: PageContent, x0: float, x1: float, settings: Gr
     rules = horizontal_rules(page, top - 40, bottom + 40, x0, x1, settings)
     separated = sum(1 for a, b in zip(blocks, blocks[1:])
                     if any(max(l.bottom for l in a) - 1 <= r <= min(l.top for l in b) + 1 for r in rules))
-    if len(blocks) > 1 and separated >= settings.row_rules_share * (len(blocks) - 1):
+    bands = {}
+    for ln in lines:
+        bands.setdefault(sum(1 for r in rules if r <= ln.center), []).append(ln)
+    if (len(blocks) > 1 and separated >= settings.row_rules_share * (len(blocks) - 1)) or len(bands) > len(blocks):
         # Every row is ruled: the rows are the bands between rules (a wrapped cell stays in its band even when
-        # its lines are loosely spaced, and a row set tight against the header is still its own row).
-        bands = {}
-        for ln in lines:
-            k = sum(1 for r in rules if r <= ln.center)
-            bands.setdefault(k, []).append(ln)
+        # its lines are loosely spaced, and rows set so tight that their lines overlap are still apart).
         blocks = [bands[k] for k in sorted(bands)]
     return [(min(l.top for l in b), max(l.bottom for l in b), b) for b in blocks]
 

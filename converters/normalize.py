@@ -91,12 +91,16 @@ def _base(raw: RawTable, form_id: str) -> Table:
                  raw_rows=raw.rows, regions=list(raw.regions), issues=list(raw.issues), raw=raw)
 
 
+# In a grid of unknown meaning only printed amounts become numbers; "201", "06" may be codes.
+_RAW_AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$")
+
+
 def _unknown_table(raw: RawTable) -> Table:
     t = _base(raw, "unknown")
     n = max((len(r) for r in raw.rows), default=len(raw.header))
     t.columns = [f"列{j + 1}" for j in range(n)]
     for r, src in zip(raw.rows, raw.sources):
-        t.rows.append([parse_number(v) if _NUM.match((v or "").replace(",", "")) else (v or None) for v in r])
+        t.rows.append([parse_number(v) if _RAW_AMOUNT.match(v or "") else (v or None) for v in r])
         t.sources.append([CellSource(p, b) if v else None for v, (p, b) in zip(r, src)])
     t.source_columns = [("".join(h), None) for h in raw.header]
     t.empty = not t.rows
