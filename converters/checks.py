@@ -16,9 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+from .forms import catalogue
 from .model import Issue, Table
 
-CHECK_CODES = {"sum_mismatch", "row_total_mismatch", "balance_mismatch", "cross_table_mismatch",
+CHECK_CODES = {"invalid_number", "sum_mismatch", "row_total_mismatch", "balance_mismatch", "cross_table_mismatch",
                "price_mismatch", "invalid_code", "empty_table", "rounding"}
 
 _RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -344,13 +345,21 @@ def _check_two_sided(v: _View, rule: dict) -> list:
     return [i for i in issues if i]
 
 
+def _check_numbers(table: Table) -> list:
+    """Amount and count cells that hold text (a misread or misplaced value)."""
+    kinds = catalogue().column_kinds(table.form, table.columns)
+    return [Issue("invalid_number", "warning", f"“{name}”列的值“{row[j]}”不是数字", i, j)
+            for j, (name, kind) in enumerate(zip(table.columns, kinds)) if kind in ("amount", "count")
+            for i, row in enumerate(table.rows) if j < len(row) and isinstance(row[j], str)]
+
+
 def check_table(table: Table) -> list:
     """Within-table checks of one table (pure: the table is not modified)."""
     if table.empty:
         return [Issue("empty_table", "info", f"{table.title or table.form}：本表无数据（空表）")]
     rules = _rules()
     v = _View(table)
-    issues = []
+    issues = _check_numbers(table)
     for spec in rules["hierarchy"].get(table.form, []):
         if spec["code"] in v.col:
             issues += _check_codes(v, spec) + _check_hierarchy(v, spec)

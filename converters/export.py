@@ -100,10 +100,7 @@ def workbook_name(index: int, count: int, title: str) -> str:
 
 
 def column_kinds(table: Table) -> list:
-    """Kind of each column of `table` (None for unknown forms or columns not in the catalogue)."""
-    form = catalogue().get(table.form)
-    kinds = {c.name: c.kind for c in form.columns} if form else {}
-    return [kinds.get(c) for c in table.columns]
+    return catalogue().column_kinds(table.form, table.columns)
 
 
 def _clean(text: str) -> str:

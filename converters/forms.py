@@ -61,6 +61,12 @@ class Catalogue:
     def get(self, form_id: str) -> Optional[Form]:
         return next((f for f in self.forms if f.id == form_id), None)
 
+    def column_kinds(self, form_id: str, columns: list) -> list:
+        """Kind of each named column of a form (None for unknown forms or names outside the catalogue)."""
+        form = self.get(form_id)
+        kinds = {c.name: c.kind for c in form.columns} if form else {}
+        return [kinds.get(c) for c in columns]
+
     def classify_title(self, title: str) -> Optional[Form]:
         """The form whose longest title keyword occurs in the title, or None."""
         t = norm(title)

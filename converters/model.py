@@ -57,6 +57,7 @@ class Table:
     workbook: Optional[str] = None                       # set by the exporter, relative to tables.json
     # The table as found (normalize.RawTable): re-standardize it with another form or column mapping.
     raw: object = None
+    overrides: dict = field(default_factory=dict)        # source column index → canonical name set by the user
 
     def to_json(self) -> dict:
         return {"form": self.form, "title": self.title, "unit_name": self.unit_name, "year": self.year,

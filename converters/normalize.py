@@ -120,6 +120,7 @@ def _standard_table(form: Form, raw: RawTable, overrides: dict) -> Table:
         code_col = _code_column_for_parts(form, mapping)
         for i in parts:
             mapping[i] = code_col
+    t.overrides = dict(overrides)
     for i, name in overrides.items():
         if 0 <= i < n:
             mapping = [None if (m == name and name is not None) else m for m in mapping]
@@ -156,7 +157,6 @@ def _standard_table(form: Form, raw: RawTable, overrides: dict) -> Table:
             t.rows.append(values)
             t.sources.append([cell_src.get(name) for name in present])
     _rebuild_split_codes(t, form)
-    _flag_non_numbers(t, kinds)
     if raw.empty_marker or not _has_numbers(t):
         if raw.empty_marker or all(_is_total_or_blank(r, t) for r in t.rows):
             t.empty = True
@@ -191,13 +191,6 @@ def _has_numbers(t: Table) -> bool:
 def _is_total_or_blank(row, t: Table) -> bool:
     texts = [v for v in row if isinstance(v, str)]
     return all(norm(strip_enum(x)) in catalogue().total_labels for x in texts)
-
-
-def _flag_non_numbers(t: Table, kinds: dict):
-    for i, row in enumerate(t.rows):
-        for j, v in enumerate(row):
-            if kinds[t.columns[j]] in ("amount", "count") and isinstance(v, str):
-                t.issues.append(Issue("invalid_number", "warning", f"“{t.columns[j]}”列的值“{v}”不是数字", i, j))
 
 
 # ---------------------------------------------------------------------------------------------- split codes

@@ -39,11 +39,6 @@ JOURNAL_VERSION = 1
 UNKNOWN_FORM = "unknown"
 UNKNOWN_FORM_NAME = "未识别（原始表格）"
 
-# Issue codes produced while standardizing that the review session recomputes itself after every edit
-# (run_checks only replaces CHECK_CODES issues).
-REFLAGGED_CODES = {"invalid_number"}
-
-
 class ReviewError(Exception):
     """An edit that cannot be made. The message is Chinese and user-facing."""
 
@@ -84,10 +79,7 @@ def form_choices() -> list:
 
 
 def column_kinds(table: Table) -> list:
-    """Kind (text | code | amount | count | None) of each of the table's columns."""
-    form = catalogue().get(table.form)
-    kinds = {c.name: c.kind for c in form.columns} if form is not None else {}
-    return [kinds.get(c) for c in table.columns]
+    return catalogue().column_kinds(table.form, table.columns)
 
 
 def coerce_value(kind: Optional[str], value):
@@ -126,22 +118,9 @@ def table_status(table: Table) -> tuple:
     return ("review", f"{n} 处待核对") if n else ("ok", "通过")
 
 
-def _flag_non_numbers(table: Table) -> list:
-    """invalid_number issues of a table (the standardizer's, recomputed after edits)."""
-    out = []
-    for j, kind in enumerate(column_kinds(table)):
-        if kind not in ("amount", "count"):
-            continue
-        for i, row in enumerate(table.rows):
-            v = row[j] if j < len(row) else None
-            if isinstance(v, str):
-                out.append(Issue("invalid_number", "warning", f"“{table.columns[j]}”列的值“{v}”不是数字", i, j))
-    return out
-
-
 def _copy_table(t: Table) -> Table:
     """A copy that can be edited without touching `t` (copy-on-write)."""
-    c = copy.copy(t)                 # keeps `raw` and any extra attribute (review_overrides)
+    c = copy.copy(t)                 # keeps `raw` and the column overrides
     c.rows = [list(r) for r in t.rows]
     c.sources = [list(s) for s in t.sources]
     c.issues = list(t.issues)
@@ -154,7 +133,7 @@ def _shift_row_issues(t: Table, row: int, delta: int):
     """Keep the row index of standardizer issues (not recomputed) in step with an inserted/removed row."""
     kept = []
     for x in t.issues:
-        if x.row is not None and x.code not in CHECK_CODES and x.code not in REFLAGGED_CODES:
+        if x.row is not None and x.code not in CHECK_CODES:
             if delta < 0 and x.row == row:
                 continue
             if x.row >= row:
@@ -552,24 +531,19 @@ class ReviewSession:
             step = _Step(op, "删除行", i, [old], [t], "rows_removed", row, None, 1)
         elif kind == "set_form":
             new = standardize(old.raw, op["form"])
-            for n in new:
-                n.review_overrides = {}
             self._keep_meta(old, new)
             step = _Step(op, f"更改表式为“{form_name(op['form'])}”", i, [old], new, "tables")
         elif kind == "map_column":
-            overrides = dict(getattr(old, "review_overrides", None) or {})
+            overrides = dict(old.overrides)
             overrides[int(op["source"])] = op["column"]
             results = standardize(old.raw, old.form, overrides)
             t = next((n for n in results if n.form == old.form), results[0])
-            t.review_overrides = overrides
             self._keep_meta(old, [t])
             label = f"指定列（{op['column']}）" if op["column"] else "取消列映射"
             step = _Step(op, label, i, [old], [t], "tables")
         else:
             raise ReviewError(f"未知的更正类型：{kind}")
         self.doc.tables[i:i + 1] = step.new
-        for t in step.new:
-            t.issues = [x for x in t.issues if x.code not in REFLAGGED_CODES] + _flag_non_numbers(t)
         self._undo.append(step)
         return step
 
