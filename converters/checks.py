@@ -13,16 +13,15 @@ import json
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from pathlib import Path
 from typing import Optional
 
 from .forms import catalogue
 from .model import Issue, Table
+from .resources import resource_path
 
 CHECK_CODES = {"invalid_number", "sum_mismatch", "row_total_mismatch", "balance_mismatch", "cross_table_mismatch",
                "price_mismatch", "invalid_code", "empty_table", "rounding"}
 
-_RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 _EPS = Decimal("1e-9")
 _MAX_PLACES = 6
 _WS = re.compile(r"\s+")
@@ -33,16 +32,14 @@ _ANY_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、，,.．]|[（
 
 @lru_cache(maxsize=None)
 def _rules() -> dict:
-    return json.loads((_RESOURCES / "checks.json").read_text(encoding="utf-8"))
+    return json.loads(resource_path("checks.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=None)
 def _forms() -> dict:
     """form id -> {"name": Chinese name, "amounts": [amount columns in catalogue order]}."""
-    data = json.loads((_RESOURCES / "forms.json").read_text(encoding="utf-8"))
-    return {f["id"]: {"name": f.get("name", f["id"]),
-                      "amounts": [c["name"] for c in f["columns"] if c.get("kind") == "amount"]}
-            for f in data["forms"]}
+    return {f.id: {"name": f.name, "amounts": [c.name for c in f.columns if c.kind == "amount"]}
+            for f in catalogue().forms}
 
 
 # ---------------------------------------------------------------- small pure helpers
