@@ -406,25 +406,11 @@ def build_grid(page: PageContent, lines: list, settings: GridSettings = GridSett
                        if is_data_block(b[2], settings.chunk_gap, hint)
                        or (k > 0 and _left_only(b[2], x0, x1) and not _has_header_label(b[2], settings, hint))),
                       len(bands))
-    header_bands, body_bands = bands[:first_data], bands[first_data:]
-    layout_rows = 0
-    kept = []
-    for b in body_bands:
-        texts = [c[2].strip() for c in sorted(_chunks_of(b[2], settings.chunk_gap), key=lambda c: c[0])]
-        if is_layout_row(texts):
-            layout_rows += 1
-        else:
-            kept.append(b)
-    body_bands = kept
-    # Header layout rows (栏次) are dropped too.
-    hb = []
-    for b in header_bands:
-        texts = [c[2].strip() for c in sorted(_chunks_of(b[2], settings.chunk_gap), key=lambda c: c[0])]
-        if is_layout_row(texts):
-            layout_rows += 1
-        else:
-            hb.append(b)
-    header_bands = hb
+    # 栏次 rows (in the header or the body) are layout, not data.
+    layout = [is_layout_row([c[2].strip() for c in sorted(_chunks_of(b[2], settings.chunk_gap))]) for b in bands]
+    header_bands = [b for b, lay in zip(bands[:first_data], layout) if not lay]
+    body_bands = [b for b, lay in zip(bands[first_data:], layout[first_data:]) if not lay]
+    layout_rows = sum(layout)
     top = min(b[0] for b in bands)
     bottom = max(b[1] for b in bands)
     body_top = body_bands[0][0] if body_bands else top
