@@ -257,10 +257,33 @@ def write_tables_json(doc: Document, folder: Path) -> Path:
     return path
 
 
+def write_raw_json(doc: Document, folder: Path) -> Path:
+    """Write folder/raw.json: every table's extracted grid before standardization, one entry per page, for
+    auditing and for scoring the extraction itself (`score.py --raw`)."""
+    tables = []
+    for t in doc.tables:
+        raw = t.raw
+        if raw is None or any(e.get("_table") is raw for e in tables):     # the 三公 split shares one grid
+            continue
+        by_page = {}
+        for row, src in zip(raw.rows, raw.sources):
+            by_page.setdefault(src[0][0] if src else None, []).append(row)
+        first = raw.pages[0] if raw.pages else None
+        if raw.header_rows:
+            by_page.setdefault(first, [])[:0] = raw.header_rows
+        tables += [{"_table": raw, "page": p, "title": t.title, "rows": rows} for p, rows in by_page.items()]
+    data = {"tables": [{k: v for k, v in e.items() if k != "_table"} for e in tables]}
+    path = Path(folder) / "raw.json"
+    text = json.dumps(data, ensure_ascii=False)
+    _atomic_write(path, lambda tmp: Path(tmp).write_text(text + "\n", encoding="utf-8"))
+    return path
+
+
 def _previous_export(folder: Path) -> list:
     if not folder.is_dir():
         return []
-    return [p for p in folder.iterdir() if p.is_file() and (p.name == "tables.json" or p.suffix.lower() == ".xlsx")]
+    return [p for p in folder.iterdir()
+            if p.is_file() and (p.name in ("tables.json", "raw.json") or p.suffix.lower() == ".xlsx")]
 
 
 def export_document(doc: Document, out_root: str | Path, overwrite: bool = False, stem: str | None = None) -> Path:
@@ -276,5 +299,6 @@ def export_document(doc: Document, out_root: str | Path, overwrite: bool = False
     for i, table in enumerate(doc.tables, 1):
         table.workbook = workbook_name(i, len(doc.tables), table.title)
         write_table_workbook(table, folder / table.workbook, source_name)
+    write_raw_json(doc, folder)
     write_tables_json(doc, folder)
     return folder

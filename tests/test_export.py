@@ -222,7 +222,7 @@ def test_overwrite_replaces_only_export_files(exported, tmp_path):
     (folder / "99_old.xlsx").write_bytes(b"stale")
     doc = Document(source="dev_001.pdf", pages=1, tables=[revenue_table()])
     assert export_document(doc, tmp_path / "out", overwrite=True) == folder
-    assert sorted(p.name for p in folder.iterdir()) == ["01_预算收入总表.xlsx", "notes.txt", "tables.json"]
+    assert sorted(p.name for p in folder.iterdir()) == ["01_预算收入总表.xlsx", "notes.txt", "raw.json", "tables.json"]
     assert json.loads((folder / "tables.json").read_text(encoding="utf-8"))["tables"][0]["workbook"] == \
         "01_预算收入总表.xlsx"
 
