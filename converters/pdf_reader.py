@@ -5,9 +5,10 @@ Pages are yielded one by one and pdfplumber's caches are dropped after each, so 
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import Iterator, NamedTuple, Optional
 
 from .model import ConversionError
 
@@ -81,16 +82,52 @@ def open_pdf(path: Path):
     return pdf
 
 
-def iter_pages(pdf, name: str) -> Iterator[PageContent]:
-    for i, page in enumerate(pdf.pages):
-        try:
-            yield read_page(page, i + 1)
-        except ConversionError:
-            raise
-        except Exception as e:
-            raise ConversionError(f"{name}：第 {i + 1} 页已损坏，无法解析（{type(e).__name__}）") from e
-        finally:
-            page.close()
+def iter_pages(pdf, path: Path, workers: int = 1, chunk: int = 4) -> Iterator[PageContent]:
+    """The pages of an open PDF, in order. With workers > 1 the pages are read by that many processes
+    (each opens the file itself and reads `chunk` pages at a time); memory stays bounded either way."""
+    n = len(pdf.pages)
+    if workers <= 1 or n <= chunk:
+        for i, page in enumerate(pdf.pages):
+            try:
+                yield _read_checked(page, i + 1, path)
+            finally:
+                page.close()
+        return
+    import multiprocessing as mp
+    ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
+    ranges = [(start, min(start + chunk, n)) for start in range(0, n, chunk)]
+    with ctx.Pool(workers, initializer=_open_in_worker, initargs=(str(path),)) as pool:
+        for part in pool.imap(_read_range, ranges):
+            yield from part
+
+
+_worker_pdf = None
+
+
+def _open_in_worker(path: str):
+    """Each page-reading process opens the file once."""
+    import pdfplumber
+    global _worker_pdf
+    _worker_pdf = pdfplumber.open(path)
+
+
+def _read_range(task) -> list:
+    start, end = task
+    out = []
+    for i in range(start, end):
+        page = _worker_pdf.pages[i]
+        out.append(_read_checked(page, i + 1, Path(_worker_pdf.stream.name)))
+        page.close()
+    return out
+
+
+def _read_checked(page, number: int, path: Path) -> PageContent:
+    try:
+        return read_page(page, number, path)
+    except ConversionError:
+        raise
+    except Exception as e:
+        raise ConversionError(f"{Path(path).name}：第 {number} 页已损坏，无法解析（{type(e).__name__}）") from e
 
 
 def dedupe_chars(chars: list, tolerance: float = 1.0) -> list:
@@ -112,10 +149,16 @@ def dedupe_chars(chars: list, tolerance: float = 1.0) -> list:
     return out
 
 
-def read_page(page, number: int) -> PageContent:
+def read_page(page, number: int, path: Optional[Path] = None) -> PageContent:
+    """The page's characters and ruling. Scanned pages and garbled text layers are read by OCR instead
+    (converters.ocr decides) when the file's path is given."""
     chars = dedupe_chars([Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"],
                                c.get("size") or (c["bottom"] - c["top"]))
                           for c in page.chars if c["text"].strip()])
     edges = page.edges
-    return PageContent(number, float(page.width), float(page.height), chars,
-                       _rules(edges, "h"), _rules(edges, "v"), len(page.images))
+    content = PageContent(number, float(page.width), float(page.height), chars,
+                          _rules(edges, "h"), _rules(edges, "v"), len(page.images))
+    if path is not None:
+        from .ocr import recognize_if_needed
+        content = recognize_if_needed(path, content)
+    return content

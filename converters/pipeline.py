@@ -17,6 +17,8 @@ from .normalize import RawTable, standardize
 from .pdf_reader import iter_pages, open_pdf
 
 SUPPORTED_SUFFIXES = {".pdf"}
+# Other document types: module (in converters/) whose read_tables(path) -> (pages, [RawTable], [notices]).
+TABLE_READERS = {}
 
 ProgressFn = Callable[[int, int, str], None]      # (done pages, total pages, message)
 
@@ -42,18 +44,26 @@ class Cancelled(Exception):
 
 def convert_document(path, progress: Optional[ProgressFn] = None,
                      cancel: Optional[Callable[[], bool]] = None,
-                     settings: GridSettings = GridSettings()) -> Document:
-    """Convert one file. Raises ConversionError (Chinese message naming the file) when it cannot."""
+                     settings: GridSettings = GridSettings(), workers: int = 1) -> Document:
+    """Convert one file. Raises ConversionError (Chinese message naming the file) when it cannot.
+    `workers` > 1 reads a PDF's pages in that many processes."""
     path = Path(path)
     name = path.name
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+    suffix = path.suffix.lower()
+    if suffix in TABLE_READERS:
+        import importlib
+        reader = importlib.import_module(f".{TABLE_READERS[suffix]}", __package__)
+        pages, tables, notices = reader.read_tables(path)
+        doc = Document(source=str(path), pages=pages, notices=list(notices))
+    elif suffix in SUPPORTED_SUFFIXES:
+        pdf = open_pdf(path)
+        doc = Document(source=str(path), pages=len(pdf.pages))
+        try:
+            tables = _find_tables(pdf, path, doc, progress, cancel, settings, workers)
+        finally:
+            pdf.close()
+    else:
         raise ConversionError(f"{name}：暂不支持此文件类型（{path.suffix or '无扩展名'}），目前仅支持带文字层的 PDF")
-    pdf = open_pdf(path)
-    doc = Document(source=str(path), pages=len(pdf.pages))
-    try:
-        tables = _find_tables(pdf, name, doc, progress, cancel, settings)
-    finally:
-        pdf.close()
     _fill_document_meta(tables, doc)
     for raw in tables:
         doc.tables.extend(t for t in standardize(raw) if _is_real_table(t))
@@ -61,14 +71,15 @@ def convert_document(path, progress: Optional[ProgressFn] = None,
     return doc
 
 
-def _find_tables(pdf, name, doc, progress, cancel, settings) -> list:
+def _find_tables(pdf, path, doc, progress, cancel, settings, workers) -> list:
+    name = path.name
     running = set()              # first/last lines seen on earlier pages: running headers/footers
     tables: list = []
     current: Optional[OpenTable] = None
     text_pages = image_pages = 0
     skipped_forms = 0
     cover_text = []
-    for page in iter_pages(pdf, name):
+    for page in iter_pages(pdf, path, workers):
         if cancel and cancel():
             raise Cancelled()
         if progress:
