@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .export import ExportExistsError, export_document
 from .model import ConversionError
-from .pipeline import SUPPORTED_SUFFIXES, convert_document
+from .pipeline import SUPPORTED_SUFFIXES, TABLE_READERS, convert_document
 
 DEFAULT_TIMEOUT = 900.0   # seconds per document; a 1,000-page PDF takes a few minutes
 
@@ -24,7 +24,7 @@ def collect_inputs(paths: list) -> tuple:
     for p in map(Path, paths):
         if p.is_dir():
             for f in sorted(x for x in p.rglob("*") if x.is_file()):
-                if f.suffix.lower() in SUPPORTED_SUFFIXES:
+                if f.suffix.lower() in SUPPORTED_SUFFIXES | set(TABLE_READERS):
                     files.append(f)
                 elif not f.name.startswith(".") and not f.name.endswith(".json"):
                     notices.append(f"跳过 {f.name}：暂不支持此文件类型")
