@@ -189,3 +189,12 @@ def test_layout_variants(tmp_path, variant, ruling, landscape):
     assert [t.form for t in doc.tables] == [e.form for _, e in parts]
     for (_, exp), table in zip(parts, doc.tables):
         assert_matches(table, exp)
+
+
+def test_page_parallel_reading_gives_the_same_tables(tmp_path):
+    spec, expected = g.sample_document(ruling="hlines", split_rows=True)
+    path = tmp_path / "doc.pdf"
+    g.build_pdf(spec, path)
+    one = convert_document(path)
+    two = convert_document(path, workers=2)
+    assert [t.to_json() for t in two.tables] == [t.to_json() for t in one.tables]
