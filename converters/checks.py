@@ -267,6 +267,9 @@ def _check_products(v: _View, rule: dict) -> list:
     if rule["total"] not in v.col or not all(f in v.col for f in rule["factors"]):
         return []
     issues = []
+    # printed decimals of each rounded factor column (computed once: tables can have thousands of rows)
+    places = {name: max((_places(x) for x in v.num[name] if x is not None), default=0)
+              for name in rule["factors"] if name in v.num}
     for r in range(len(v.t.rows)):
         total = _num(v.cell(r, rule["total"]))
         factors = [_num(v.cell(r, f)) for f in rule["factors"]]
@@ -279,8 +282,7 @@ def _check_products(v: _View, rule: dict) -> list:
                 others = Decimal(1)
                 for j, g in enumerate(factors):
                     others *= abs(g) if j != i else 1
-                places = max(_places(x) for x in v.num[name] if x is not None)
-                tol += others * _tol(1, places)
+                tol += others * _tol(1, places[name])
         tol += _tol(1, v.places)
         if abs(total - prod) > tol:
             text = (f"{v.label(r)} 的{rule['total']} {_fmt(total, v.shown)} ≠ "

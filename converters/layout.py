@@ -118,6 +118,8 @@ _TOC_TAIL = re.compile(r"[.…·\s]{2,}\d+$|\s\d+$")
 _TOC_FILL = re.compile(r"[.…·]{4,}")
 _GENERIC_TITLE = re.compile(r"表(?:[(（][^()（）]{0,20}[)）])?$")
 _META = re.compile(r"(单位名称|部门名称|编制部门|编制单位|预算单位|填报单位|预算年度|金额单位|单位\s*[:：]|截止时间|截至)")
+# a labelled meta field ("预算单位：…"); a title may name 预算单位 ("2026年预算单位收入预算总表")
+_META_FIELD = re.compile(r"(单位名称|部门名称|编制部门|编制单位|预算单位|填报单位|预算年度|金额单位|单位|截止时间|截至)\s*[:：]")
 
 
 @dataclass
@@ -151,7 +153,7 @@ def find_title(lines: list, i: int, page: PageContent) -> Optional[Title]:
 
 
 def _title(text: str, ln: Line, i: int, end: int) -> Optional[Title]:
-    if len(text) < 4 or len(text) > 80 or _TOC_TAIL.search(text) or _META.search(text) or _TOC_FILL.search(text):
+    if len(text) < 4 or len(text) > 80 or _TOC_TAIL.search(text) or _META_FIELD.search(text) or _TOC_FILL.search(text):
         return None
     if _SENTENCE.search(text.replace("：", "").replace(":", "")) and not re.search(r"表\s*$", text):
         return None

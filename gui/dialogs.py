@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-PDF_FILTER = "PDF 文件 (*.pdf *.PDF);;所有文件 (*)"
+PDF_FILTER = ("预算公开文件 (*.pdf *.PDF *.docx *.DOCX *.xlsx *.XLSX *.xls *.XLS);;PDF 文件 (*.pdf *.PDF);;"
+              "Word 文档 (*.docx);;Excel 工作簿 (*.xlsx *.xls);;所有文件 (*)")
 
 
 def show_error(parent: QWidget, title: str, text: str, details: str = "") -> None:
