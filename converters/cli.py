@@ -1,102 +1,98 @@
-"""Headless CLI: `python main.py convert FILES_OR_FOLDERS… --out DIR`.
+"""Headless CLI: `python main.py convert FILES_OR_FOLDERS… --out DIR [--jobs N] [--scheduler ADDRESS]`.
 
-Each document is converted in a worker process with a time limit, so a file that makes the parser hang or
-crash never stops the batch.
+The batch engine is converters/batch.py: documents run in parallel worker processes (or as Dask tasks), each
+under a time limit, so a file that makes the parser hang or crash never stops the batch; a re-run skips the
+documents already converted and unchanged. Here: arguments, the progress bar and the messages.
 """
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
+import os
 import sys
-import time
+from collections import Counter
 from pathlib import Path
 
-from .export import ExportExistsError, export_document
-from .model import ConversionError
-from .pipeline import SUPPORTED_SUFFIXES, TABLE_READERS, convert_document
+from tqdm import tqdm
 
-DEFAULT_TIMEOUT = 900.0   # seconds per document; a 1,000-page PDF takes a few minutes
+from .batch import DEFAULT_TIMEOUT, BatchError, BatchSettings, Result, collect, run_batch
+from .dataset import REPORT_XLSX
+
+EXIT_OK, EXIT_FAILED, EXIT_NOTHING, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def collect_inputs(paths: list) -> tuple:
     """(supported files, notices for skipped files). Folders are searched recursively."""
-    files, notices = [], []
-    for p in map(Path, paths):
-        if p.is_dir():
-            for f in sorted(x for x in p.rglob("*") if x.is_file()):
-                if f.suffix.lower() in SUPPORTED_SUFFIXES | set(TABLE_READERS):
-                    files.append(f)
-                elif not f.name.startswith(".") and not f.name.endswith(".json"):
-                    notices.append(f"跳过 {f.name}：暂不支持此文件类型")
+    sources, notices = collect(paths)
+    return [s.path for s in sources], notices
+
+
+class Progress:
+    """The progress bar (documents done, tables found, failures; only on a terminal) and the per-document
+    lines: done and skipped on stdout, one line per failure on stderr."""
+
+    def __init__(self, total: int):
+        self.failed = self.tables = 0
+        self.bar = tqdm(total=total, unit="个文档", desc="转换", disable=None, dynamic_ncols=True)
+
+    def __call__(self, result: Result):
+        self.tables += result.tables
+        if result.status == "failed":
+            self.failed += 1
+            self.bar.write(result.message, file=sys.stderr)
         else:
-            files.append(p)
-    return files, notices
+            self.bar.write(result.message, file=sys.stdout)
+            for n in result.notices:
+                self.bar.write(f"  提示：{n}", file=sys.stdout)
+        self.bar.set_postfix_str(f"表格 {self.tables}，失败 {self.failed}", refresh=False)
+        self.bar.update(1)
+        if self.bar.n == self.bar.total:
+            self.bar.set_description_str("写出汇总与数据集")
 
-
-def _convert_and_export(path: str, out: str, overwrite: bool, queue) -> None:
-    """Worker: convert one document and write its export; report (ok, message) on the queue.
-    (The engine is imported by the parent, so forked workers start without importing it again.)"""
-    try:
-        doc = convert_document(path)
-        folder = export_document(doc, out, overwrite=overwrite)
-        queue.put((True, f"{Path(path).name}：{len(doc.tables)} 张表 → {folder}", doc.notices))
-    except (ConversionError, ExportExistsError) as e:
-        queue.put((False, str(e), []))
-    except MemoryError:
-        queue.put((False, f"{Path(path).name}：内存不足，无法转换", []))
-    except Exception as e:  # a bug must not stop the batch; say which file and what
-        queue.put((False, f"{Path(path).name}：转换失败（内部错误：{type(e).__name__}: {e}）", []))
-
-
-def convert_one(path: Path, out: Path, overwrite: bool, timeout: float) -> tuple:
-    """(ok, message, notices) for one document, run in its own process under a time limit."""
-    if not path.exists():
-        return False, f"{path.name}：文件不存在", []
-    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_convert_and_export, args=(str(path), str(out), overwrite, queue), daemon=True)
-    proc.start()
-    deadline = time.monotonic() + timeout
-    result = None
-    while result is None:
-        try:
-            result = queue.get(timeout=0.2)
-        except Exception:
-            if not proc.is_alive():
-                break
-            if time.monotonic() > deadline:
-                proc.kill()
-                proc.join()
-                return False, f"{path.name}：转换超时（超过 {timeout:g} 秒），已停止", []
-    proc.join(5)
-    if result is None:
-        return False, f"{path.name}：转换进程意外退出（代码 {proc.exitcode}）", []
-    return result
+    def close(self):
+        self.bar.close()
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="main.py convert", description="把部门预算公开 PDF 转换为标准化 Excel 工作簿")
-    ap.add_argument("inputs", nargs="+", help="PDF 文件或文件夹")
-    ap.add_argument("--out", required=True, help="导出目录（每个文档一个子目录）")
-    ap.add_argument("--overwrite", action="store_true", help="覆盖已存在的导出")
+    ap = argparse.ArgumentParser(prog="main.py convert", description="把部门预算公开文件转换为标准化 Excel 工作簿")
+    ap.add_argument("inputs", nargs="+", help="文件或文件夹（含子文件夹）")
+    ap.add_argument("--out", required=True, help="导出目录（每个文档一个子目录，另有汇总、合并表与数据集）")
+    ap.add_argument("--overwrite", action="store_true", help="覆盖已存在的导出，并重新转换未改变的文档")
     ap.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="每个文档的时间上限（秒）")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="并行转换的进程数（默认：全部 CPU 核心）")
+    ap.add_argument("--scheduler", metavar="ADDRESS",
+                    help="Dask 调度器地址（如 tcp://10.0.0.5:8786）：每个文档作为集群上的一个任务；"
+                         "工作节点须能访问相同的输入与导出路径")
     a = ap.parse_args(argv)
-    files, notices = collect_inputs(a.inputs)
+    if a.jobs < 1:
+        ap.error("--jobs 至少为 1")
+    settings = BatchSettings(out=Path(a.out), jobs=a.jobs, timeout=a.timeout, overwrite=a.overwrite,
+                             scheduler=a.scheduler)
+    sources, notices = collect(a.inputs, exclude=settings.out)
     for n in notices:
         print(n)
-    out = Path(a.out)
-    out.mkdir(parents=True, exist_ok=True)
-    failed = 0
-    for f in files:
-        ok, message, doc_notices = convert_one(f, out, a.overwrite, a.timeout)
-        if ok:
-            print(message)
-            for n in doc_notices:
-                print(f"  提示：{n}")
-        else:
-            failed += 1
-            print(message, file=sys.stderr)
-    if not files:
+    if not sources:
         print("没有找到可转换的文件", file=sys.stderr)
-        return 2
-    return 1 if failed else 0
+        return EXIT_NOTHING
+    settings.out.mkdir(parents=True, exist_ok=True)
+    progress = Progress(len(sources))
+    try:
+        run = run_batch(sources, settings, progress)
+    except BatchError as e:
+        print(e, file=sys.stderr)
+        return EXIT_NOTHING
+    except KeyboardInterrupt:
+        print("已中断：汇总未写出；已完成的文档导出已保留，再次运行同一命令即可继续", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as e:
+        print(f"无法写出汇总（{e.strerror or e}）：{e.filename or settings.out}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        progress.close()
+    c = Counter(r.status for r in run.results)
+    print(f"共 {len(run.results)} 个文档：已转换 {c['converted']}，未改变跳过 {c['skipped']}，失败 {c['failed']}"
+          + (f"，未转换 {c['not_run']}" if c["not_run"] else "") + f"；汇总：{settings.out / REPORT_XLSX}")
+    if run.interrupted:
+        print(f"已中断：已完成的 {c['converted'] + c['skipped']} 个文档已保留，{c['not_run']} 个未转换；"
+              "再次运行同一命令即可继续", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED if c["failed"] else EXIT_OK

@@ -39,7 +39,7 @@ class Form:
     titles: tuple
     columns: tuple                 # Column, catalogue order
     sides: tuple                   # ((marker, (column names…)), …) for two-sided tables
-    deferred: bool
+    reader: Optional[str]      # read by its own module (e.g. performance forms), not standardized from a grid
     spec: dict                     # the raw entry, for form-specific data (row_labels, wide_labels …)
 
     def column(self, name: str) -> Column:
@@ -92,7 +92,7 @@ def catalogue() -> Catalogue:
                      for c in f["columns"])
         sides = tuple((s["marker"], tuple(s["columns"])) for s in f.get("sides", []))
         forms.append(Form(f["id"], f["name"], tuple(norm(t) for t in f["titles"]), cols, sides,
-                          bool(f.get("deferred")), f))
+                          f.get("reader"), f))
     return Catalogue(tuple(forms), frozenset(data["layout_headers"]), dict(data["code_parts"]),
                      tuple(data["empty_markers"]), frozenset(norm(x) for x in data["total_labels"]))
 

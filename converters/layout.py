@@ -90,7 +90,7 @@ def strip_furniture(lines: list, page: PageContent, running: set) -> list:
     band = 0.1 * page.height
     out = [ln for ln in lines
            if not ((ln.top < band or ln.bottom > page.height - band) and is_page_number(ln.text))]
-    for ln in (out[:1] + out[-1:]) if out else []:
+    for ln in out[:1] + out[1:][-1:]:          # a page of one line has it once
         if _is_running_candidate(ln, page) and (
                 furniture_key(ln.text) in running or (_REPORT_HEADER.search(norm(ln.text))
                                                       and catalogue().classify_title(ln.text) is None)):

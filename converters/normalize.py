@@ -78,7 +78,7 @@ def standardize(raw: RawTable, form_id: Optional[str] = None, overrides: Optiona
     """
     form_id = raw.form_id if form_id is None else form_id
     form = catalogue().get(form_id) if form_id else None
-    if form is None or form.deferred:
+    if form is None or form.reader:
         return [_unknown_table(raw)]
     if form.spec.get("wide_labels") and _is_wide(form, raw) and not overrides:
         return _reshape_wide(form, raw)

@@ -1,14 +1,439 @@
-"""Scanned pages and garbled text layers: recognition by OCR (issue 5, in progress).
+"""Scanned pages and garbled text layers: read by OCR.
 
-`recognize_if_needed` is called for every PDF page; until OCR lands it returns the page unchanged, and the
-pipeline reports image-only pages as "扫描件，需OCR识别".
+`recognize_if_needed(path, page)` is called for every PDF page. A page is read from its image instead of its
+text layer when it has no text but images, or when its text layer is suspect (images cover much of the page,
+(cid:NN) glyphs, private-use or rare characters, characters spaced out one by one) and does not match what
+the page shows: a sample of its lines is recognised from the rendered page and compared.
+
+Reading a page: render it (pypdfium2), turn it upright (quarter turns) and deskew it, find the ruling lines in
+the image, recognise the text with RapidOCR (ONNX Runtime; the models ship inside the rapidocr wheel, nothing
+is downloaded) and return a PageContent in PDF points like a text page's, so the same layout and grid code
+reads it. Characters recognised with low confidence are listed in `PageContent.uncertain`;
+`flag_uncertain_cells` turns them into `low_confidence` issues on the cells that hold them.
 """
 from __future__ import annotations
 
+import difflib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Optional
 
-from .pdf_reader import PageContent
+import numpy as np
+
+from .model import ConversionError, Issue
+from .pdf_reader import Char, PageContent, Rule, text_turns, turn_page
 
 
-def recognize_if_needed(path: Path, page: PageContent) -> PageContent:
-    return page
+@dataclass(frozen=True)
+class OcrSettings:
+    scale: float = 2.0                # render scale (144 dpi)
+    empty_cover: float = 0.05         # a page without text is read when images cover this share of it
+    scan_cover: float = 0.3           # images covering this share make a text layer suspect
+    garbage_share: float = 0.05       # share of unusable characters that makes a text layer suspect
+    spaced_share: float = 0.5         # share of CJK neighbours set apart that makes a text layer suspect
+    sample_lines: int = 8             # text-layer lines compared with the image
+    agreement: float = 0.97           # text layer vs. image similarity needed to keep the text layer
+    max_skew: float = 5.0             # degrees searched for deskewing
+    rule_min_len: float = 10.0        # pt: shortest ruling segment taken from an image
+    rule_max_width: float = 3.0       # pt: thicker strokes are filled areas, not rules
+    min_score: float = 0.5            # OCR text below this confidence is dropped
+    low_confidence: float = 0.8       # characters below this confidence are flagged for review
+    repaired_score: float = 0.3       # confidence of a character OCR read as another (":" as ".")
+    em_share: float = 0.85            # ink height of a text line as a share of its font size
+
+
+SETTINGS = OcrSettings()
+
+
+# ---------------------------------------------------------------------------------------------- deciding
+def _is_garbage(text: str) -> bool:
+    """(cid:NN) glyphs, private-use / replacement / control characters, CJK outside GB2312 (rare in budgets)."""
+    if text.startswith("(cid:"):
+        return True
+    ch = unicodedata.normalize("NFKC", text)[:1]
+    if not ch:
+        return False
+    cat = unicodedata.category(ch)
+    if cat in ("Co", "Cc", "Cs") or ch == "\ufffd":
+        return True
+    if "\u3400" <= ch <= "\u9fff" or "\U00020000" <= ch:
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            return True
+    return False
+
+
+def garbage_share(chars: list) -> float:
+    return sum(1 for c in chars if _is_garbage(c.text)) / len(chars) if chars else 0.0
+
+
+def spaced_share(chars: list) -> float:
+    """Share of neighbouring CJK characters on a line set apart by more than half their size: a text layer
+    whose characters are placed one by one (an OCR layer) rather than set as words."""
+    from .layout import _is_cjk, group_lines
+    pairs = apart = 0
+    for ln in group_lines(chars):
+        for a, b in zip(ln.chars, ln.chars[1:]):
+            if _is_cjk(a.text) and _is_cjk(b.text):
+                pairs += 1
+                apart += b.x0 - a.x1 > 0.5 * ln.size
+    return apart / pairs if pairs >= 10 else 0.0
+
+
+def ocr_need(page: PageContent, settings: OcrSettings = SETTINGS) -> Optional[str]:
+    """'image': read the page by OCR; 'verify': compare its text layer with the image first; None: keep it."""
+    if not page.chars:
+        return "image" if page.image_cover >= settings.empty_cover else None
+    if (page.image_cover >= settings.scan_cover or garbage_share(page.chars) >= settings.garbage_share
+            or spaced_share(turn_page(page, text_turns(page.chars)).chars) >= settings.spaced_share):
+        return "verify"
+    return None
+
+
+def recognize_if_needed(path: Path, page: PageContent, settings: OcrSettings = SETTINGS) -> PageContent:
+    need = ocr_need(page, settings)
+    if need is None:
+        return page
+    gray = render_page(path, page.number, settings.scale)
+    if need == "verify" and text_layer_agreement(page, gray, settings) >= settings.agreement:
+        return page
+    return read_image(gray, page, settings)
+
+
+# ---------------------------------------------------------------------------------------------- engine, rendering
+_engines: dict = {}      # pid → engine. A forked process keeps its parent's entry untouched: tearing down sessions
+                         # whose thread pools did not survive the fork can hang.
+
+
+def engine():
+    """The RapidOCR engine of this process: models load once per process. A process forked from one that ran
+    ONNX Runtime (page readers, batch workers) runs it on one thread: a thread pool used before the fork
+    deadlocks in the child, and parallel processes share the cores anyway."""
+    pid = os.getpid()
+    if pid not in _engines:
+        threads = 1 if _engines else -1
+        try:
+            from rapidocr import RapidOCR
+            _engines[pid] = RapidOCR(params={
+                "Global.log_level": "error", "Global.use_cls": False,    # orientation is found per page
+                "Global.return_word_box": True, "Global.return_single_char_box": True,
+                "Det.limit_type": "max", "Det.limit_side_len": 1280,      # detection needs no more pixels
+                "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                "EngineConfig.onnxruntime.inter_op_num_threads": threads})
+        except Exception as e:  # missing package or model files: say so instead of crashing
+            raise ConversionError(f"OCR 引擎无法加载（{type(e).__name__}），无法识别扫描页") from e
+    return _engines[pid]
+
+
+def render_page(path: Path, number: int, scale: float) -> np.ndarray:
+    """The page (1-based) as a grayscale image, as displayed (/Rotate applied)."""
+    import pypdfium2 as pdfium
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return pdf[number - 1].render(scale=scale, grayscale=True).to_numpy().copy()
+    finally:
+        pdf.close()
+
+
+def _rec(img: np.ndarray) -> tuple:
+    """(text, score) of one text-line image, recognition only (every flag given, as in `recognise`)."""
+    import cv2
+    res = engine()(cv2.cvtColor(img, cv2.COLOR_GRAY2BGR), use_det=False, use_cls=False, use_rec=True,
+                   return_word_box=False)
+    if not res.txts:
+        return "", 0.0
+    return res.txts[0], float(res.scores[0])
+
+
+# ---------------------------------------------------------------------------------------------- text layer check
+def _plain(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def text_layer_agreement(page: PageContent, gray: np.ndarray, settings: OcrSettings = SETTINGS) -> float:
+    """How well the text layer's longest lines match what the image shows there (0..1, by length)."""
+    from .layout import group_lines
+    s = gray.shape[1] / page.width
+    lines = sorted(group_lines(page.chars), key=lambda ln: -len(_plain(ln.text)))[:settings.sample_lines]
+    total = matched = 0.0
+    for ln in lines:
+        text = _plain(ln.text)
+        pad = 0.3 * ln.size
+        y0, y1 = int(max(0, (ln.top - pad) * s)), int(min(gray.shape[0], (ln.bottom + pad) * s))
+        x0, x1 = int(max(0, (ln.x0 - pad) * s)), int(min(gray.shape[1], (ln.x1 + pad) * s))
+        if not text or y1 - y0 < 4 or x1 - x0 < 4:
+            continue
+        seen, _ = _rec(gray[y0:y1, x0:x1])
+        total += len(text)
+        matched += len(text) * difflib.SequenceMatcher(None, text, _plain(seen), autojunk=False).ratio()
+    return matched / total if total else 0.0
+
+
+# ---------------------------------------------------------------------------------------------- image geometry
+def ink_mask(gray: np.ndarray) -> np.ndarray:
+    """Dark pixels (Otsu threshold), as 0/255."""
+    import cv2
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return ink
+
+
+def skew_angle(ink: np.ndarray, max_angle: float) -> float:
+    """The rotation (degrees, for `rotate`) that levels the page: the angle whose horizontal projection of the
+    ink is sharpest (text lines and ruling lines make narrow, tall peaks when level)."""
+    import cv2
+    f = min(1.0, 1000.0 / ink.shape[1])
+    small = cv2.resize(ink, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else ink
+    ys, xs = np.nonzero(small > 64)
+    if len(ys) < 100:
+        return 0.0
+    ys, xs = ys.astype(np.float64), xs.astype(np.float64)
+
+    def sharpness(a: float) -> float:
+        t = np.deg2rad(a)
+        rows = np.round(ys * np.cos(t) + xs * np.sin(t)).astype(np.int64)
+        hist = np.bincount(rows - rows.min())
+        return float(np.dot(hist, hist))
+
+    best = max(np.arange(-max_angle, max_angle + 1e-9, 0.25), key=sharpness)
+    return -float(max(np.arange(best - 0.25, best + 0.25 + 1e-9, 0.02), key=sharpness))
+
+
+def rotate(img: np.ndarray, angle: float, fill: int) -> np.ndarray:
+    """The image rotated by `angle` degrees about its centre, same size, uncovered corners filled."""
+    import cv2
+    if abs(angle) < 0.01:
+        return img
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=fill)
+
+
+def ruling_masks(ink: np.ndarray, scale: float, settings: OcrSettings = SETTINGS) -> tuple:
+    """(horizontal, vertical) masks of the long straight strokes of a levelled page."""
+    import cv2
+    k = max(8, int(settings.rule_min_len * scale))
+    gap = max(2, int(0.7 * scale))          # scan dropouts along a line
+    rect = lambda w, h: cv2.getStructuringElement(cv2.MORPH_RECT, (w, h))
+    h = cv2.morphologyEx(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, rect(gap, 1)), cv2.MORPH_OPEN, rect(k, 1))
+    v = cv2.morphologyEx(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, rect(1, gap)), cv2.MORPH_OPEN, rect(1, k))
+    return h, v
+
+
+def segments(mask: np.ndarray, horizontal: bool, max_width: float) -> list:
+    """Ruling segments (pos, start, end) in pixels: the mask's thin connected strokes."""
+    import cv2
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out = []
+    for x, y, w, h, _ in stats[1:]:
+        across, along = (h, w) if horizontal else (w, h)
+        if across <= max_width:
+            out.append((y + h / 2, x, x + w) if horizontal else (x + w / 2, y, y + h))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- recognition
+@dataclass
+class TextBox:
+    """One recognised text line, in pixels of the levelled image."""
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    chars: list        # (text, x0, x1, score)
+    score: float
+
+    @property
+    def text(self) -> str:
+        return "".join(c[0] for c in self.chars)
+
+
+def recognise(img: np.ndarray, settings: OcrSettings = SETTINGS) -> list:
+    """The text lines of a (grayscale) page image, each with per-character boxes and scores."""
+    import cv2
+    res = engine()(cv2.cvtColor(img, cv2.COLOR_GRAY2BGR), use_det=True, use_cls=False, use_rec=True,
+                   return_word_box=True)       # every flag given: the engine keeps those of the last call
+    if getattr(res, "boxes", None) is None or not res.txts:
+        return []
+    words = res.word_results if len(res.word_results or ()) == len(res.txts) else [None] * len(res.txts)
+    out = []
+    for quad, text, score, word in zip(res.boxes, res.txts, res.scores, words):
+        if float(score) < settings.min_score or not text.strip():
+            continue
+        quad = np.asarray(quad, dtype=float)
+        x0, top = quad.min(axis=0)
+        x1, bottom = quad.max(axis=0)
+        chars = amount_cleanup(_char_boxes(text, float(score), word, x0, x1), settings)
+        out.append(TextBox(x0, top, x1, bottom, chars, float(score)))
+    return out
+
+
+_AMOUNT_MARKS = re.compile(r"^[.:]*\d[\d,]*[.:]\d+[.:]*$")
+
+
+def amount_cleanup(chars: list, settings: OcrSettings = SETTINGS) -> list:
+    """An amount read with scan specks around it: stray dots before or after it go ("951.48." → "951.48"),
+    and a colon as its decimal point becomes a point, flagged for review ("873:18" → "873.18")."""
+    text = "".join(c[0] for c in chars)
+    if not _AMOUNT_MARKS.match(text):
+        return chars
+    first = next(i for i, c in enumerate(chars) if c[0].isdigit())
+    last = max(i for i, c in enumerate(chars) if c[0].isdigit())
+    return [c if c[0] != ":" else (".", c[1], c[2], min(c[3], settings.repaired_score))
+            for c in chars[first:last + 1]]
+
+
+def _char_boxes(text: str, score: float, words, x0: float, x1: float) -> list:
+    """(text, x0, x1, score) per character: from the recogniser's character boxes when they spell the line,
+    else spread over the line box by character width (CJK one em, others half)."""
+    if words and "".join(w[0] for w in words) == "".join(text.split()):
+        out = []
+        for w, sc, quad in words:
+            xs = [p[0] for p in quad]
+            a, b = min(xs), max(xs)
+            step = (b - a) / len(w)
+            out.extend((ch, a + k * step, a + (k + 1) * step, float(sc)) for k, ch in enumerate(w))
+        return out
+    chars = [ch for ch in text if not ch.isspace()]
+    widths = [1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in chars]
+    unit = (x1 - x0) / max(sum(widths), 1e-6)
+    out, x = [], x0
+    for ch, w in zip(chars, widths):
+        out.append((ch, x, x + w * unit, score))
+        x += w * unit
+    return out
+
+
+def _ink_rows(ink: np.ndarray, box: TextBox) -> Optional[tuple]:
+    """Top and bottom pixel rows of the line's ink: the longest run of inked rows in the box (neighbouring
+    lines that reach into a padded box are left out)."""
+    y0, y1 = int(max(0, box.top)), int(min(ink.shape[0], box.bottom + 1))
+    x0, x1 = int(max(0, box.x0)), int(min(ink.shape[1], box.x1 + 1))
+    if y1 - y0 < 2 or x1 - x0 < 2:
+        return None
+    rows = (ink[y0:y1, x0:x1] > 0).sum(axis=1) > max(1, 0.01 * (x1 - x0))
+    best, start = None, None
+    for i, on in enumerate(list(rows) + [False]):
+        if on and start is None:
+            start = i
+        elif not on and start is not None:
+            if best is None or i - start > best[1] - best[0]:
+                best = (start, i)
+            start = None
+    return (y0 + best[0], y0 + best[1]) if best else None
+
+
+def page_chars(boxes: list, ink: np.ndarray, scale: float, settings: OcrSettings = SETTINGS) -> tuple:
+    """(chars, uncertain) in PDF points. A line's characters share its height: the line's ink height taken
+    as `em_share` of the font size, centred on the ink."""
+    chars, uncertain = [], []
+    for box in boxes:
+        rows = _ink_rows(ink, box) or (box.top, box.bottom)
+        size = (rows[1] - rows[0]) / settings.em_share
+        mid = (rows[0] + rows[1]) / 2
+        top, bottom = (mid - size / 2) / scale, (mid + size / 2) / scale
+        for text, x0, x1, score in box.chars:
+            chars.append(Char(text, x0 / scale, x1 / scale, top, bottom, size / scale))
+            if score < settings.low_confidence:
+                uncertain.append((x0 / scale, top, x1 / scale, bottom, score, text))
+    return chars, uncertain
+
+
+_PAGE_NUMBER = re.compile(r"^[^\w]*\d{1,4}[^\w]*$")
+
+
+def _bare_page_numbers(boxes: list, height: float) -> list:
+    """A page number alone in the top or bottom tenth of the page ("-9-") keeps only its digits: OCR misreads
+    the short dashes around it ("-9.", "-14"), and bare digits there are recognised as page furniture."""
+    out = []
+    for b in boxes:
+        alone = not any(o is not b and o.top < b.bottom and b.top < o.bottom for o in boxes)
+        if alone and (b.bottom < 0.1 * height or b.top > 0.9 * height) and _PAGE_NUMBER.match(b.text):
+            b = replace(b, chars=[c for c in b.chars if c[0].isdigit()])
+        out.append(b)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- orientation
+def _quarter_turn(img: np.ndarray, turns: int) -> np.ndarray:
+    """Rotate by 90° clockwise `turns` times."""
+    return np.ascontiguousarray(np.rot90(img, -turns)) if turns % 4 else img
+
+
+def _orientation(gray: np.ndarray, boxes: list) -> int:
+    """Clockwise quarter turns that make the page read upright. Text lines standing on end (a landscape table
+    printed sideways) or reading poorly are recognised in the other orientations; the best-reading wins."""
+    tall = [b for b in boxes if b.bottom - b.top > 1.5 * (b.x1 - b.x0)]
+    wide = [b for b in boxes if b.x1 - b.x0 > 1.5 * (b.bottom - b.top)]
+    if len(tall) > len(wide):
+        candidates = (1, 3)
+        sample = sorted(tall, key=lambda b: b.x0 - b.x1 + b.top - b.bottom)[:5]
+    elif boxes and np.median([b.score for b in boxes]) < 0.8:
+        candidates = (0, 2)
+        sample = sorted(wide, key=lambda b: b.x0 - b.x1)[:5]
+    else:
+        return 0
+    if not sample:
+        return 0
+
+    def reads(turns: int) -> float:
+        return sum(_rec(_quarter_turn(gray[int(b.top):int(b.bottom) + 1, int(b.x0):int(b.x1) + 1], turns))[1]
+                   for b in sample)
+    return max(candidates, key=reads)
+
+
+# ---------------------------------------------------------------------------------------------- a page from its image
+def _prepared(gray: np.ndarray, settings: OcrSettings) -> tuple:
+    """(image, ink mask) levelled."""
+    gray = rotate(gray, skew_angle(ink_mask(gray), settings.max_skew), 255)
+    return gray, ink_mask(gray)
+
+
+def read_image(gray: np.ndarray, page: PageContent, settings: OcrSettings = SETTINGS) -> PageContent:
+    """The page read from its rendered image: upright, levelled, ruling lines and recognised characters in
+    PDF points. Returns the page without characters when nothing is recognised."""
+    gray, ink = _prepared(gray, settings)
+    boxes = recognise(gray, settings)
+    turns = _orientation(gray, boxes)
+    if turns:
+        gray, ink = _prepared(_quarter_turn(gray, turns), settings)
+        boxes = recognise(gray, settings)
+    boxes = _bare_page_numbers(boxes, gray.shape[0])
+    scale = settings.scale
+    hmask, vmask = ruling_masks(ink, scale, settings)
+    width = settings.rule_max_width * scale
+    h_px = segments(hmask, True, width)
+    v_px = segments(vmask, False, width)
+    text_ink = ink.copy()
+    text_ink[(hmask > 0) | (vmask > 0)] = 0
+    chars, uncertain = page_chars(boxes, text_ink, scale, settings)
+    inside = lambda s, horizontal: any(
+        (b.x0 - 2 <= s[1] and s[2] <= b.x1 + 2 and b.top - 2 <= s[0] <= b.bottom + 2) if horizontal else
+        (b.top - 2 <= s[1] and s[2] <= b.bottom + 2 and b.x0 - 2 <= s[0] <= b.x1 + 2) for b in boxes)
+    h_rules = [Rule(p / scale, a / scale, e / scale) for p, a, e in h_px if not inside((p, a, e), True)]
+    v_rules = [Rule(p / scale, a / scale, e / scale) for p, a, e in v_px if not inside((p, a, e), False)]
+    height, width_pt = gray.shape[0] / scale, gray.shape[1] / scale
+    return replace(page, width=width_pt, height=height, chars=chars, h_rules=h_rules, v_rules=v_rules,
+                   uncertain=uncertain)
+
+
+# ---------------------------------------------------------------------------------------------- review flags
+def flag_uncertain_cells(tables: list, uncertain: dict) -> None:
+    """A `low_confidence` warning on every table cell holding characters that OCR read with low confidence.
+    `uncertain`: page number → [(x0, top, x1, bottom, score, text)] in PDF points."""
+    for t in tables:
+        for i, row in enumerate(t.sources):
+            for j, src in enumerate(row):
+                if src is None or not uncertain.get(src.page):
+                    continue
+                x0, top, x1, bottom = src.bbox
+                hits = [u for u in uncertain[src.page]
+                        if x0 <= (u[0] + u[2]) / 2 <= x1 and top <= (u[1] + u[3]) / 2 <= bottom]
+                if hits:
+                    low = min(hits, key=lambda u: u[4])
+                    t.issues.append(Issue("low_confidence", "warning",
+                                          f"扫描页 OCR 识别把握不大（“{low[5]}”的可信度 {low[4]:.0%}），"
+                                          f"请对照第 {src.page} 页原件核对", i, j))

@@ -6,7 +6,7 @@ Pages are yielded one by one and pdfplumber's caches are dropped after each, so 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator, NamedTuple, Optional
 
@@ -38,6 +38,9 @@ class PageContent:
     h_rules: list        # Rule (pos = y)
     v_rules: list        # Rule (pos = x)
     images: int          # count of embedded images (a page of images and no text is a scan)
+    image_cover: float = 0.0     # share of the page area covered by images
+    uncertain: list = field(default_factory=list)   # OCR characters read with low confidence:
+                                                    # (x0, top, x1, bottom, score, text)
 
 
 MIN_RULE_LEN = 4.0
@@ -149,6 +152,39 @@ def dedupe_chars(chars: list, tolerance: float = 1.0) -> list:
     return out
 
 
+def _image_cover(page) -> float:
+    """Share of the page area covered by images (overlaps counted twice, capped at 1)."""
+    w, h = float(page.width), float(page.height)
+    area = sum(max(0.0, min(i["x1"], w) - max(i["x0"], 0.0)) * max(0.0, min(i["bottom"], h) - max(i["top"], 0.0))
+               for i in page.images)
+    return min(1.0, area / (w * h)) if w * h > 0 else 0.0
+
+
+def text_turns(chars: list) -> int:
+    """Clockwise quarter turns that make the text read left to right: most neighbouring characters advance
+    down (3), left (2) or up (1) on a landscape table printed sideways or a rotated page."""
+    votes = [0, 0, 0, 0]
+    for a, b in zip(chars, chars[1:]):
+        dx = (b.x0 + b.x1 - a.x0 - a.x1) / 2
+        dy = (b.top + b.bottom - a.top - a.bottom) / 2
+        if 0 < abs(dx) + abs(dy) < 2 * max(a.size, 1):
+            votes[(0 if dx > 0 else 2) if abs(dx) > abs(dy) else (3 if dy > 0 else 1)] += 1
+    best = max(range(4), key=votes.__getitem__)
+    return best if votes[best] > 0.6 * sum(votes) else 0
+
+
+def turn_page(content: PageContent, turns: int) -> PageContent:
+    """The page turned clockwise by `turns` quarter turns (characters, rules and size)."""
+    for _ in range(turns % 4):
+        h = content.height          # (x, y) → (h - y, x)
+        chars = [c._replace(x0=h - c.bottom, x1=h - c.top, top=c.x0, bottom=c.x1) for c in content.chars]
+        h_rules = [Rule(r.pos, h - r.end, h - r.start) for r in content.v_rules]
+        v_rules = [Rule(h - r.pos, r.start, r.end) for r in content.h_rules]
+        content = replace(content, width=content.height, height=content.width, chars=chars,
+                          h_rules=h_rules, v_rules=v_rules)
+    return content
+
+
 def read_page(page, number: int, path: Optional[Path] = None) -> PageContent:
     """The page's characters and ruling. Scanned pages and garbled text layers are read by OCR instead
     (converters.ocr decides) when the file's path is given."""
@@ -157,8 +193,8 @@ def read_page(page, number: int, path: Optional[Path] = None) -> PageContent:
                           for c in page.chars if c["text"].strip()])
     edges = page.edges
     content = PageContent(number, float(page.width), float(page.height), chars,
-                          _rules(edges, "h"), _rules(edges, "v"), len(page.images))
+                          _rules(edges, "h"), _rules(edges, "v"), len(page.images), _image_cover(page))
     if path is not None:
         from .ocr import recognize_if_needed
-        content = recognize_if_needed(path, content)
-    return content
+        content = recognize_if_needed(path, content)     # OCR reads pages upright
+    return turn_page(content, text_turns(content.chars))

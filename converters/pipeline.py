@@ -14,11 +14,13 @@ from .layout import (Meta, Segment, band_texts, group_lines, money_unit_in, pars
                      strip_furniture)
 from .model import ConversionError, Document, Issue
 from .normalize import RawTable, standardize
+from .ocr import flag_uncertain_cells
 from .pdf_reader import iter_pages, open_pdf
+from .performance import PerformanceReader
 
 SUPPORTED_SUFFIXES = {".pdf"}
 # Other document types: module (in converters/) whose read_tables(path) -> (pages, [RawTable], [notices]).
-TABLE_READERS = {}
+TABLE_READERS = {".docx": "docx_reader", ".xlsx": "xlsx_reader", ".xls": "xlsx_reader"}
 
 ProgressFn = Callable[[int, int, str], None]      # (done pages, total pages, message)
 
@@ -50,6 +52,8 @@ def convert_document(path, progress: Optional[ProgressFn] = None,
     path = Path(path)
     name = path.name
     suffix = path.suffix.lower()
+    uncertain: dict = {}          # page → characters OCR read with low confidence
+    perf = PerformanceReader()    # the performance-target forms (绩效目标表) of a PDF
     if suffix in TABLE_READERS:
         import importlib
         reader = importlib.import_module(f".{TABLE_READERS[suffix]}", __package__)
@@ -59,31 +63,38 @@ def convert_document(path, progress: Optional[ProgressFn] = None,
         pdf = open_pdf(path)
         doc = Document(source=str(path), pages=len(pdf.pages))
         try:
-            tables = _find_tables(pdf, path, doc, progress, cancel, settings, workers)
+            tables = _find_tables(pdf, path, doc, progress, cancel, settings, workers, uncertain, perf)
         finally:
             pdf.close()
     else:
-        raise ConversionError(f"{name}：暂不支持此文件类型（{path.suffix or '无扩展名'}），目前仅支持带文字层的 PDF")
-    _fill_document_meta(tables, doc)
+        raise ConversionError(f"{name}：暂不支持此文件类型（{path.suffix or '无扩展名'}），目前支持 PDF、DOCX、XLSX、XLS")
+    perf_tables = perf.tables()
+    doc.notices.extend(perf.notices)
+    _fill_document_meta(tables + perf_tables, doc)
     for raw in tables:
         doc.tables.extend(t for t in standardize(raw) if _is_real_table(t))
+    doc.tables.extend(perf_tables)
+    flag_uncertain_cells(doc.tables, uncertain)
     run_checks(doc.tables)
     return doc
 
 
-def _find_tables(pdf, path, doc, progress, cancel, settings, workers) -> list:
+def _find_tables(pdf, path, doc, progress, cancel, settings, workers, uncertain: dict, perf) -> list:
+    """The tables of a PDF; `uncertain` receives each page's low-confidence OCR characters, `perf` (a
+    PerformanceReader) the pages' performance forms."""
     name = path.name
     running = set()              # first/last lines seen on earlier pages: running headers/footers
     tables: list = []
     current: Optional[OpenTable] = None
     text_pages = image_pages = 0
-    skipped_forms = 0
     cover_text = []
     for page in iter_pages(pdf, path, workers):
         if cancel and cancel():
             raise Cancelled()
         if progress:
             progress(page.number, doc.pages, f"正在读取第 {page.number}/{doc.pages} 页")
+        if page.uncertain:
+            uncertain[page.number] = page.uncertain
         if not page.chars:
             if page.images:
                 image_pages += 1
@@ -91,7 +102,7 @@ def _find_tables(pdf, path, doc, progress, cancel, settings, workers) -> list:
         text_pages += 1
         lines = group_lines(page.chars)
         bands = band_texts(lines, page)
-        lines = strip_furniture(lines, page, running)
+        lines = strip_furniture(perf.take(page, lines), page, running)
         running |= bands
         if len(cover_text) < 3:
             cover_text.append(" ".join(l.text for l in lines[:8]))
@@ -100,10 +111,6 @@ def _find_tables(pdf, path, doc, progress, cancel, settings, workers) -> list:
                 if current is not None:
                     tables.append(current)
                     current = None
-                form = catalogue().get(seg.title.form_id) if seg.title.form_id else None
-                if form is not None and form.deferred:
-                    skipped_forms += 1
-                    continue
                 meta = parse_meta(seg.meta_lines, seg.title.text)
                 current = OpenTable(seg.title.text, seg.title.form_id, meta)
             elif current is None or current.closed or not current.reaches_page_end:
@@ -115,11 +122,9 @@ def _find_tables(pdf, path, doc, progress, cancel, settings, workers) -> list:
     if current is not None:
         tables.append(current)
     if image_pages and not text_pages:
-        raise ConversionError(f"{name}：扫描件，需OCR识别（页面只有图像，没有文字层）")
+        raise ConversionError(f"{name}：扫描件，OCR 未识别出任何文字（页面只有图像，没有文字层）")
     if image_pages:
-        doc.notices.append(f"{image_pages} 页只有图像（扫描页），需OCR识别，已跳过")
-    if skipped_forms:
-        doc.notices.append(f"{skipped_forms} 个项目支出绩效目标表暂不转换，已跳过")
+        doc.notices.append(f"{image_pages} 页只有图像（扫描页），OCR 未识别出文字，已跳过")
     doc._cover = " ".join(cover_text)   # used for document-level year/unit fallbacks
     return [_raw_table(t) for t in tables if t.grids or t.empty_marker]
 

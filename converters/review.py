@@ -75,7 +75,7 @@ def form_name(form_id: Optional[str]) -> str:
 
 def form_choices() -> list:
     """[(form id, Chinese name)] a table can be assigned: 'unknown' first, then the catalogue's forms."""
-    return [(UNKNOWN_FORM, UNKNOWN_FORM_NAME)] + [(f.id, f.name) for f in catalogue().forms if not f.deferred]
+    return [(UNKNOWN_FORM, UNKNOWN_FORM_NAME)] + [(f.id, f.name) for f in catalogue().forms if not f.reader]
 
 
 def column_kinds(table: Table) -> list:

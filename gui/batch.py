@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QHe
                                QSizePolicy, QStyle, QStyledItemDelegate, QStyleOptionProgressBar, QTableView,
                                QToolBar, QVBoxLayout, QWidget)
 
+from converters.batch import unique_names
+from converters.dataset import CONSOLIDATED_DIR, REPORT_XLSX, DocRecord, document_record, write_outputs
 from converters.export import ExportExistsError, export_document
 from converters.review import review_issues
 
@@ -142,14 +144,7 @@ class ProgressDelegate(QStyledItemDelegate):
 
 def unique_stems(paths: list) -> list:
     """Export folder names: the file stems, made unique within the batch ('a', 'a_2', …)."""
-    seen: dict = {}
-    out = []
-    for p in paths:
-        stem = Path(p).stem
-        n = seen.get(stem.casefold(), 0) + 1
-        seen[stem.casefold()] = n
-        out.append(stem if n == 1 else f"{stem}_{n}")
-    return out
+    return unique_names([Path(p).stem for p in paths])
 
 
 def _snapshot(session):
@@ -173,6 +168,22 @@ def export_many(jobs: list, out_root, overwrite: bool) -> list:
         except Exception as e:  # noqa: BLE001 - one document must not stop the others
             results.append((key, None, f"{Path(doc.source).name}：导出失败（{type(e).__name__}: {e}）", False))
     return results
+
+
+def report_records(items: list, root: Path) -> list:
+    """The batch list as DocRecords for the report, the consolidated workbooks and the dataset: converted
+    documents with their current tables (corrections included), failed ones with their reason."""
+    records = []
+    for item in items:
+        folder = item.export_folder
+        rel = Path(folder).relative_to(root).as_posix() if folder and Path(folder).is_relative_to(root) else None
+        if item.session is not None:
+            records.append(document_record(_snapshot(item.session), str(item.path), "converted", rel))
+        elif item.state == "failed":
+            records.append(DocRecord(str(item.path), "failed", error=item.message))
+        else:
+            records.append(DocRecord(str(item.path), "not_run"))
+    return records
 
 
 class BatchWidget(QWidget):
@@ -234,6 +245,9 @@ class BatchWidget(QWidget):
                                   "batchOpen")
         self.export_button = button("全部导出…", "把所有已完成的文档导出到一个文件夹（每个文档一个子文件夹）",
                                     self.export_all, "batchExport")
+        self.report_button = button("导出汇总…", f"导出全部文档的汇总表（{REPORT_XLSX}）、各表式的合并工作簿"
+                                    f"（{CONSOLIDATED_DIR}/）和长表数据集（dataset.parquet / dataset.csv）",
+                                    self.export_report, "batchExportReport")
         self.summary = QLabel("把 PDF 文件或文件夹拖到窗口中，或点击“添加文件…”。", self)
         self.summary.setObjectName("batchSummary")
         self.overall = QProgressBar(self)
@@ -254,6 +268,7 @@ class BatchWidget(QWidget):
         tb.addWidget(spacer)
         tb.addAction(self.open_button)
         tb.addAction(self.export_button)
+        tb.addAction(self.report_button)
         status = QHBoxLayout()
         status.addWidget(self.summary, 1)
         status.addWidget(self.current_label)
@@ -442,17 +457,52 @@ class BatchWidget(QWidget):
         if not done:
             dialogs.show_error(self, "没有可导出的文档", "批量列表中还没有转换完成的文档。")
             return
+        if not self._choose_export_root(out_root):
+            return
+        stems = dict(zip(map(id, self.items), unique_stems([i.path for i in self.items])))
+        jobs = [(id(i), _snapshot(i.session), stems[id(i)]) for i in done]
+        self._run_export(jobs, overwrite=False)
+
+    def _choose_export_root(self, out_root: Optional[str]) -> bool:
+        """Set the export folder (asking for it when not given); False when the user cancels."""
         if out_root is None:
             start = self.settings.value("last_export_dir", "") if self.settings is not None else ""
             out_root = dialogs.get_directory(self, "选择导出目录", start)
             if not out_root:
-                return
+                return False
         if self.settings is not None:
             self.settings.setValue("last_export_dir", str(out_root))
         self._export_root = Path(out_root)
-        stems = dict(zip(map(id, self.items), unique_stems([i.path for i in self.items])))
-        jobs = [(id(i), _snapshot(i.session), stems[id(i)]) for i in done]
-        self._run_export(jobs, overwrite=False)
+        return True
+
+    def export_report(self, out_root: Optional[str] = None):
+        """Write the report, the consolidated workbook of each form and the dataset of the whole list."""
+        if self._export_job is not None:
+            self.status_message.emit("正在导出，请稍候")
+            return
+        if not any(i.session is not None for i in self.items):
+            dialogs.show_error(self, "没有可导出的文档", "批量列表中还没有转换完成的文档。")
+            return
+        if not self._choose_export_root(out_root):
+            return
+        root, records = self._export_root, report_records(self.items, self._export_root)
+        job = FunctionJob(lambda: write_outputs(records, root), self)
+        job.done.connect(self._report_done)
+        job.failed.connect(self._export_failed)
+        job.finished.connect(self._export_thread_finished)
+        self._export_job = job
+        self._threads.add(job)
+        self.current_label.setText("正在导出汇总…")
+        job.start()
+        self._update()
+
+    def _report_done(self, _paths):
+        self._export_job = None
+        self.current_label.setText("")
+        self.status_message.emit(f"已导出汇总到 {self._export_root}：{REPORT_XLSX}、{CONSOLIDATED_DIR}/ 各表式合并工作簿、"
+                                 "dataset 数据集")
+        self._update()
+        self.export_finished.emit(self._export_root)
 
     def _run_export(self, jobs: list, overwrite: bool):
         root = self._export_root
@@ -549,6 +599,7 @@ class BatchWidget(QWidget):
         self.cancel_button.setEnabled(self._job is not None)
         self.start_button.setEnabled(self._job is None and any(i.state in ("pending", "cancelled") for i in items))
         self.export_button.setEnabled(self._export_job is None and counts["done"] > 0)
+        self.report_button.setEnabled(self._export_job is None and counts["done"] > 0)
         self.open_button.setEnabled(counts["done"] > 0)
         self.remove_button.setEnabled(bool(items))
         self.clear_button.setEnabled(bool(items))

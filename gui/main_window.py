@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMainW
 
 from converters.export import ExportExistsError, export_document, workbook_name, write_table_workbook
 from converters.review import ReviewSession, review_issues
+from converters.version import __version__
 
 from . import dialogs
 from .batch import BatchWidget
@@ -651,5 +652,6 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def about(self):
-        dialogs.show_info(self, "关于", f"{APP_TITLE}\n\n把政府部门预算公开 PDF 中的表格转换为标准化的 Excel 工作簿。\n"
+        dialogs.show_info(self, "关于", f"{APP_TITLE} {__version__}\n\n"
+                                        "把政府部门预算公开 PDF 中的表格转换为标准化的 Excel 工作簿。\n"
                                         "更正会自动保存，重新打开同一文件时恢复。")

@@ -1,18 +1,26 @@
-"""The PDF page beside the table: rendered with pypdfium2, the table's area outlined, zoom and paging.
+"""The source page beside the table, the table's area outlined, zoom and paging.
 
-Scene coordinates are PDF points with a top-left origin (the engine's bbox convention), so region and cell
-boxes are drawn as they are; the rendered image is scaled down into that coordinate system.
+A PDF page is rendered with pypdfium2; scene coordinates are PDF points with a top-left origin (the engine's
+bbox convention), so region and cell boxes are drawn as they are and the rendered image is scaled down into
+that coordinate system. A DOCX or Excel source has no printed image: its page (a worksheet, or a page of the
+Word body) is drawn as the grid of cell texts the engine read, and boxes in cell coordinates
+(col, row, col + 1, row + 1) are placed on that grid (`SheetLayout`).
 """
 from __future__ import annotations
 
+import importlib
+import math
+import re
 from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QImage, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import (QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem,
-                               QGraphicsView, QLabel, QSizePolicy, QSpinBox, QToolBar, QVBoxLayout,
-                               QWidget)
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QImage, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene,
+                               QGraphicsSimpleTextItem, QGraphicsView, QLabel, QSizePolicy, QSpinBox,
+                               QStyleOptionGraphicsItem, QToolBar, QVBoxLayout, QWidget)
 
 from .style import CELL_FILL, CELL_PEN, REGION_FILL, REGION_PEN
 
@@ -30,6 +38,165 @@ def render_page(pdf, index: int, scale: float) -> QImage:
         page.close()
     data = pil.tobytes("raw", "RGB")
     return QImage(data, pil.width, pil.height, 3 * pil.width, QImage.Format.Format_RGB888).copy()
+
+
+# ---------------------------------------------------------------------------------------------- office sources
+FONT_PT = 10             # cell text size in scene points (a pixel size: scene units are points)
+ROW_PT = 14.0            # height of one text line in a cell
+PAD_PT = 3.0
+MAX_LINES = 6            # a cell grows to at most this many wrapped lines
+
+
+@dataclass
+class GridPage:
+    """One page of an office source laid out in points: column edges, row edges, the cells to draw."""
+    name: str
+    xs: list                 # column edges (len = columns + 1)
+    ys: list                 # row edges of the page's rows (len = rows + 1)
+    row_index: dict          # sheet row → position on the page
+    cells: list              # (x0, y0, x1, y1, text, numeric, ruled)
+
+    @property
+    def size(self) -> tuple:
+        return (self.xs[-1] if self.xs else 200.0, self.ys[-1] if self.ys else 60.0)
+
+    def box(self, bbox) -> Optional[tuple]:
+        """A box in cell coordinates (col0, row0, col1, row1) → points (x0, top, x1, bottom) on this page."""
+        c0, r0, c1, r1 = (int(v) for v in bbox)
+        rows = [self.row_index[r] for r in range(r0, r1) if r in self.row_index]
+        if not rows or not self.xs:
+            return None
+        last = len(self.xs) - 1
+        return (self.xs[min(c0, last)], self.ys[rows[0]], self.xs[min(c1, last)], self.ys[rows[-1] + 1])
+
+
+def _text_width(text: str) -> float:
+    """Printed width estimate in points: Chinese characters one em, Latin and digits about half."""
+    return FONT_PT * sum(1.05 if ch >= "\u2e80" else 0.6 for ch in text)
+
+
+_NUMERIC = re.compile(r"^[-+(]?[\d,]*\.?\d+%?\)?$")
+
+
+class SheetLayout:
+    """The pages of a DOCX/XLSX/XLS source as the engine reads them (converters' office readers), laid out
+    as grids. Page numbers are the engine's: a worksheet's position, or the printed page of a Word row."""
+
+    def __init__(self, sheets: list):
+        from converters.office_tables import merge_map
+        self._rows = {}                       # page → (sheet, [row indexes])
+        self._merged = {id(s): merge_map(s) for s in sheets}
+        for sheet in sheets:
+            self._rows.setdefault(sheet.page, (sheet, []))
+            for r in range(len(sheet.rows)):
+                self._rows.setdefault(sheet.page_of(r), (sheet, []))[1].append(r)
+        self.count = max(self._rows, default=0)
+        self._pages = {}
+
+    @classmethod
+    def load(cls, path: str) -> "SheetLayout":
+        from converters.pipeline import TABLE_READERS
+        reader = importlib.import_module(f"converters.{TABLE_READERS[Path(path).suffix.lower()]}")
+        return cls(reader.read_sheets(path))
+
+    def page(self, number: int) -> GridPage:
+        if number not in self._pages:
+            sheet, rows = self._rows.get(number, (None, []))
+            self._pages[number] = (_grid_page(sheet, rows, self._merged[id(sheet)]) if sheet
+                                   else GridPage("", [], [], {}, []))
+        return self._pages[number]
+
+
+def _grid_page(sheet, rows: list, merged: dict) -> GridPage:
+    on_page = set(rows)
+    ends = _row_ends(sheet, rows, merged)
+    width = max(ends.values(), default=1)
+    widths = [36.0] * width
+    for r in rows:
+        for c, text in enumerate(sheet.rows[r][:width]):
+            m = merged.get((r, c))
+            if text and (m is None or m[1] == m[3]):
+                widths[c] = max(widths[c], min(240.0, _text_width(text) + 2 * PAD_PT))
+    xs = [0.0]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    spans = []                                # (r, c0, c1, rows spanned on the page, text)
+    for r in rows:
+        for c, text in enumerate(sheet.rows[r][:ends[r]]):
+            m = merged.get((r, c))
+            if m is not None and (m[0], m[1]) != (r, c):
+                continue
+            r1, c1 = (m[2], min(m[3], width - 1)) if m else (r, c)
+            spans.append((r, c, c1, [k for k in range(r, r1 + 1) if k in on_page], text))
+    heights = {r: ROW_PT + 2 * PAD_PT for r in rows}
+    for r, c0, c1, covered, text in spans:
+        if len(covered) == 1 and text:
+            lines = min(MAX_LINES, math.ceil(_text_width(text) / max(1.0, xs[c1 + 1] - xs[c0] - 2 * PAD_PT)))
+            heights[r] = max(heights[r], lines * ROW_PT + 2 * PAD_PT)
+    ys, index = [0.0], {}
+    for k, r in enumerate(rows):
+        index[r] = k
+        ys.append(ys[-1] + heights[r])
+    paragraph = sheet.row_blocks is not None
+    cells = []
+    for r, c0, c1, covered, text in spans:
+        ruled = not (paragraph and sheet.row_blocks[r] is None)
+        if not ruled and not text:
+            continue
+        top, bottom = ys[index[covered[0]]], ys[index[covered[-1]] + 1]
+        cells.append((xs[c0], top, xs[c1 + 1], bottom, text, bool(_NUMERIC.match(text)), ruled))
+    return GridPage(sheet.name if sheet.row_pages is None else "", xs, ys, index, cells)   # worksheets are named
+
+
+def _row_ends(sheet, rows: list, merged: dict) -> dict:
+    """How many columns each row draws. A worksheet: all it uses. A Word page: each table only its own
+    columns (the body's grid is as wide as its widest table) and paragraphs the width of the page's tables."""
+    def used(rs):
+        return max((max(c, merged[(r, c)][3] if (r, c) in merged else c) + 1
+                    for r in rs for c, x in enumerate(sheet.rows[r]) if x), default=1)
+    if sheet.row_blocks is None:
+        n = used(rows)
+        return {r: n for r in rows}
+    blocks = {}
+    for r in rows:
+        blocks.setdefault(sheet.row_blocks[r], []).append(r)
+    widths = {b: used(rs) for b, rs in blocks.items() if b is not None}
+    page = max(widths.values(), default=1)
+    return {r: widths.get(sheet.row_blocks[r], page) for r in rows}
+
+
+class _GridItem(QGraphicsItem):
+    """Draws a GridPage: white paper, light cell borders, each cell's text (numbers right-aligned); only the
+    exposed part is painted, so long sheets stay fast."""
+
+    def __init__(self, page: GridPage):
+        super().__init__()
+        self.grid = page
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self._font = QFont()
+        self._font.setPixelSize(FONT_PT)
+
+    def boundingRect(self) -> QRectF:
+        w, h = self.grid.size
+        return QRectF(0, 0, w, h)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None):
+        painter.fillRect(self.boundingRect(), Qt.GlobalColor.white)
+        exposed = option.exposedRect
+        painter.setFont(self._font)
+        border = QPen(QColor(190, 190, 190), 0)
+        for x0, y0, x1, y1, text, numeric, ruled in self.grid.cells:
+            if y1 < exposed.top() or y0 > exposed.bottom():
+                continue
+            rect = QRectF(x0, y0, x1 - x0, y1 - y0)
+            if ruled:
+                painter.setPen(border)
+                painter.drawRect(rect)
+            if text:
+                painter.setPen(Qt.GlobalColor.black)
+                align = (Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft) | \
+                    Qt.AlignmentFlag.AlignVCenter
+                painter.drawText(rect.adjusted(PAD_PT, 1, -PAD_PT, -1), int(align | Qt.TextFlag.TextWordWrap), text)
 
 
 class _View(QGraphicsView):
@@ -51,6 +218,7 @@ class PageView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._pdf = None
+        self._sheets: Optional[SheetLayout] = None   # a DOCX/XLSX/XLS source, drawn as grids
         self._path: Optional[str] = None
         self._count = 0
         self._page = 0                      # 1-based, 0 = nothing shown
@@ -122,6 +290,16 @@ class PageView(QWidget):
         self._path = path
         if path is None:
             return
+        if self._is_office(path):
+            try:
+                self._sheets = SheetLayout.load(path)
+                self._count = self._sheets.count
+            except Exception:               # noqa: BLE001 - the table is still reviewable without the grid
+                self._sheets = None
+                self._count = 0
+                self._message("无法显示此文件的内容")
+            self._update_controls()
+            return
         try:
             import pypdfium2 as pdfium
             self._pdf = pdfium.PdfDocument(path)
@@ -141,12 +319,23 @@ class PageView(QWidget):
             except Exception:               # noqa: BLE001
                 pass
         self._pdf = None
+        self._sheets = None
         self._path = None
         self._count = 0
         self._page = 0
         self._regions = {}
         self._cell = None
         self._update_controls()
+
+    @staticmethod
+    def _is_office(path: str) -> bool:
+        from converters.pipeline import TABLE_READERS
+        return Path(path).suffix.lower() in TABLE_READERS
+
+    @property
+    def is_grid_source(self) -> bool:
+        """The source is a DOCX/XLSX/XLS drawn as grids (no page image)."""
+        return self._sheets is not None
 
     @property
     def page(self) -> int:
@@ -174,7 +363,7 @@ class PageView(QWidget):
         first = min(self._regions) if self._regions else (min(pages) if pages else 1)
         self._fit = "width"
         self.show_page(first)
-        boxes = self._regions.get(first)
+        boxes = [b for b in (self._scene_box(first, x) for x in self._regions.get(first, [])) if b]
         if boxes:
             self.view.ensureVisible(self._united(boxes), 0, 20)
 
@@ -182,16 +371,19 @@ class PageView(QWidget):
         """Show a cell's page with the cell highlighted and scrolled into view."""
         self._cell = (int(page), tuple(bbox))
         self.show_page(int(page))
-        self.view.ensureVisible(QRectF(*self._rect(bbox)), 60, 60)
+        box = self._scene_box(int(page), bbox)
+        if box:
+            self.view.ensureVisible(QRectF(*self._rect(box)), 60, 60)
 
     def show_page(self, page: int):
-        if self._pdf is None or not self._count:
+        if (self._pdf is None and self._sheets is None) or not self._count:
             return
         page = max(1, min(self._count, int(page)))
         changed = page != self._page
         self._page = page
         try:
-            self._page_size = tuple(float(v) for v in self._pdf.get_page_size(page - 1))
+            self._page_size = (self._sheets.page(page).size if self._sheets is not None
+                               else tuple(float(v) for v in self._pdf.get_page_size(page - 1)))
         except Exception:                   # noqa: BLE001
             pass
         if self._fit:
@@ -287,6 +479,12 @@ class PageView(QWidget):
             self._cache.popitem(last=False)
         return pixmap
 
+    def _scene_box(self, page: int, bbox) -> Optional[tuple]:
+        """A source box in scene points: PDF boxes are points already, office boxes are cell coordinates."""
+        if self._sheets is None:
+            return tuple(bbox)
+        return self._sheets.page(page).box(bbox)
+
     @staticmethod
     def _rect(bbox) -> tuple:
         x0, top, x1, bottom = bbox
@@ -305,30 +503,39 @@ class PageView(QWidget):
         self.scene.addItem(item)
 
     def _draw(self, keep_transform: bool = False):
-        scale = self._render_scale(self._zoom)
-        pixmap = self._image(self._page, scale)
         h_value = self.view.horizontalScrollBar().value()
         v_value = self.view.verticalScrollBar().value()
         self.scene.clear()
-        if pixmap is None:
-            self._message(f"第 {self._page} 页无法显示")
-            return
-        self._page_size = (pixmap.width() / scale, pixmap.height() / scale)
-        item = QGraphicsPixmapItem(pixmap)
-        item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
-        item.setScale(1.0 / scale)
-        self.scene.addItem(item)
+        if self._sheets is not None:
+            grid = self._sheets.page(self._page)
+            if not grid.cells:
+                self._message(f"第 {self._page} 页（{grid.name or '空白'}）没有内容")
+                return
+            self._page_size = grid.size
+            self.scene.addItem(_GridItem(grid))
+        else:
+            scale = self._render_scale(self._zoom)
+            pixmap = self._image(self._page, scale)
+            if pixmap is None:
+                self._message(f"第 {self._page} 页无法显示")
+                return
+            self._page_size = (pixmap.width() / scale, pixmap.height() / scale)
+            item = QGraphicsPixmapItem(pixmap)
+            item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+            item.setScale(1.0 / scale)
+            self.scene.addItem(item)
         w, h = self._page_size
         self.scene.setSceneRect(QRectF(0, 0, w, h))
-        for bbox in self._regions.get(self._page, []):
+        for bbox in filter(None, (self._scene_box(self._page, b) for b in self._regions.get(self._page, []))):
             rect = QGraphicsRectItem(*self._rect(bbox))
             pen = QPen(REGION_PEN, 2)
             pen.setCosmetic(True)
             rect.setPen(pen)
             rect.setBrush(QBrush(REGION_FILL))
             self.scene.addItem(rect)
-        if self._cell and self._cell[0] == self._page:
-            x0, top, w_, h_ = self._rect(self._cell[1])
+        cell = self._scene_box(self._page, self._cell[1]) if self._cell and self._cell[0] == self._page else None
+        if cell:
+            x0, top, w_, h_ = self._rect(cell)
             rect = QGraphicsRectItem(x0 - 1.5, top - 1.5, w_ + 3, h_ + 3)
             pen = QPen(CELL_PEN, 2)
             pen.setCosmetic(True)
@@ -346,7 +553,8 @@ class PageView(QWidget):
         self.page_spin.setMaximum(self._count)
         self.page_spin.setValue(self._page)
         self.page_spin.blockSignals(False)
-        self.page_total.setText(f"/ {self._count} 页")
+        sheet = self._sheets.page(self._page).name if self._sheets is not None and self._page else ""
+        self.page_total.setText(f"/ {self._count} 页" + (f"（{sheet}）" if sheet else ""))
         self.page_spin.setEnabled(has)
         self.prev_button.setEnabled(has and self._page > 1)
         self.next_button.setEnabled(has and self._page < self._count)

@@ -76,11 +76,21 @@ def test_never_overwrites_without_asking(sample_pdf, tmp_path):
     assert run_cli(pdf, "--out", tmp_path).returncode == 0
     tables_json = tmp_path / pdf.stem / "tables.json"
     before = tables_json.stat().st_mtime_ns
+    # Converted before and unchanged: skipped, not an error, the export untouched.
     r = run_cli(pdf, "--out", tmp_path)
-    assert r.returncode != 0 and "--overwrite" in r.stderr and pdf.name not in r.stdout
+    assert r.returncode == 0 and not r.stderr and "跳过" in r.stdout
     assert tables_json.stat().st_mtime_ns == before
     assert run_cli(pdf, "--out", tmp_path, "--overwrite").returncode == 0
     assert tables_json.stat().st_mtime_ns != before
+    # An export the batch did not make (e.g. the desktop app's) is never replaced without --overwrite.
+    from converters.export import export_document
+    from converters.pipeline import convert_document
+    other = tmp_path / "other"
+    export_document(convert_document(pdf), other)
+    before = (other / pdf.stem / "tables.json").stat().st_mtime_ns
+    r = run_cli(pdf, "--out", other)
+    assert r.returncode != 0 and "--overwrite" in r.stderr and pdf.name in r.stderr
+    assert (other / pdf.stem / "tables.json").stat().st_mtime_ns == before
 
 
 def test_bad_inputs_get_a_clear_message_and_do_not_stop_the_batch(sample_pdf, tmp_path):
@@ -92,19 +102,19 @@ def test_bad_inputs_get_a_clear_message_and_do_not_stop_the_batch(sample_pdf, tm
     badfiles.encrypted_pdf(batch / "locked.pdf")
     badfiles.truncated_pdf(batch / "damaged.pdf")
     badfiles.zero_page_pdf(batch / "zero.pdf")
-    badfiles.image_only_pdf(batch / "scan.pdf")
     badfiles.no_tables_pdf(batch / "prose.pdf")
-    (batch / "notes.docx").write_bytes(b"PK")
+    (batch / "broken.docx").write_bytes(b"PK")
+    (batch / "notes.doc").write_bytes(b"legacy")
     r = run_cli(batch, "--out", tmp_path / "out")
     assert r.returncode == 1
     err = r.stderr.splitlines()
     expected = {"fake.pdf": "不是 PDF", "locked.pdf": "加密", "damaged.pdf": "损坏", "zero.pdf": "没有任何页面",
-                "scan.pdf": "扫描件，需OCR识别"}
+                "broken.docx": "Word"}
     for name, words in expected.items():
         line = next(x for x in err if x.startswith(name))
         assert words in line
     assert len(err) == len(expected)                       # one line per failed document
-    assert "跳过 notes.docx" in r.stdout
+    assert "跳过 notes.doc" in r.stdout
     assert (tmp_path / "out" / "good" / "tables.json").exists()
     prose = json.loads((tmp_path / "out" / "prose" / "tables.json").read_text(encoding="utf-8"))
     assert prose["tables"] == []                            # a valid result with zero tables

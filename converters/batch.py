@@ -1,0 +1,328 @@
+"""Batch conversion of whole collections: plan, run (local worker processes or a Dask cluster), resume, report.
+
+Every document is converted and exported by a worker (`run_job`), under a time limit, into OUT/<name>/
+(`export.export_document`). Its folder gets a marker, `.batch.json`, holding the source's content hash: a
+re-run skips a document whose marker says it was exported from the same content, so an interrupted batch
+resumes where it stopped. A folder with a marker is the batch's own and is replaced when its source changed
+or its export was cut short; an export the batch did not make is never replaced without `overwrite`.
+At the end the report, the consolidated workbooks and the dataset (converters/dataset.py) are written for
+every document of the batch, converted now or before.
+
+Locally, documents run in a pool of worker processes (pebble: a document past its time limit is killed and
+the pool goes on). With a Dask scheduler address, each document is one task on the cluster; its workers must
+see the same input and output paths (a shared file system) and import this package.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import time
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import as_completed
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+from .dataset import CONSOLIDATED_DIR, DocRecord, row_pages, write_outputs
+from .export import ExportExistsError, _atomic_write, _previous_export, export_document
+from .model import ConversionError
+from .pipeline import SUPPORTED_SUFFIXES, TABLE_READERS, Cancelled, convert_document
+from .review import file_hash
+
+DEFAULT_TIMEOUT = 900.0       # seconds per document; a 1,000-page PDF takes a few minutes
+MARKER = ".batch.json"
+TASKS_PER_WORKER = 10         # a fresh worker process now and then gives back the memory large documents held
+SCHEDULER_CONNECT_TIMEOUT = "20s"
+
+
+class BatchError(Exception):
+    """The batch as a whole cannot run (e.g. no Dask scheduler at the address). Chinese message."""
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    out: Path
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    timeout: float = DEFAULT_TIMEOUT
+    overwrite: bool = False
+    scheduler: Optional[str] = None           # Dask scheduler address; None: local worker processes
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    key: str            # export folder name before de-duplication: path below the input folder, no suffix
+
+
+@dataclass(frozen=True)
+class Job:
+    source: str         # path of the document
+    name: str           # its export folder, relative to the output folder
+    digest: str         # SHA-256 of its content
+    replace: bool       # its folder may hold an export to replace
+
+
+@dataclass
+class Result:
+    source: str
+    name: str
+    status: str                     # converted | skipped | failed | not_run
+    message: str                    # Chinese, names the file
+    notices: list = field(default_factory=list)
+    tables: int = 0
+    seconds: Optional[float] = None
+
+
+@dataclass
+class BatchRun:
+    results: list                   # one Result per source, in the order planned
+    interrupted: bool
+    written: list                   # the report, consolidated workbooks and dataset files
+
+
+# ---------------------------------------------------------------------------------------------- plan
+def supported_suffixes() -> set:
+    return SUPPORTED_SUFFIXES | set(TABLE_READERS)
+
+
+def collect(paths: list, exclude=None) -> tuple:
+    """([Source], notices for skipped files). Folders are searched recursively; hidden files, Office lock
+    files (~$…) and everything under `exclude` (the output folder) are left out."""
+    supported = supported_suffixes()
+    skip = Path(exclude).resolve() if exclude is not None else None
+    sources, notices = [], []
+    for p in map(Path, paths):
+        if not p.is_dir():
+            sources.append(Source(p, p.stem))
+            continue
+        for f in sorted(x for x in p.rglob("*") if x.is_file()):
+            rel = f.relative_to(p)
+            if any(part.startswith((".", "~$")) for part in rel.parts) or (
+                    skip is not None and f.resolve().is_relative_to(skip)):
+                continue
+            if f.suffix.lower() in supported:
+                sources.append(Source(f, rel.with_suffix("").as_posix()))
+            elif f.suffix.lower() != ".json":
+                notices.append(f"跳过 {f.name}：暂不支持此文件类型")
+    return sources, notices
+
+
+def unique_names(keys: list) -> list:
+    """`keys` made unique (case-insensitively, as file systems may be): 'a', 'a_2', …; the folder of the
+    consolidated workbooks is taken."""
+    seen: dict = {CONSOLIDATED_DIR.casefold(): 1}
+    out = []
+    for key in keys:
+        n = seen.get(key.casefold(), 0) + 1
+        seen[key.casefold()] = n
+        out.append(key if n == 1 else f"{key}_{n}")
+    return out
+
+
+def read_marker(folder: Path) -> Optional[dict]:
+    try:
+        data = json.loads((Path(folder) / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_marker(folder: Path, data: dict) -> None:
+    text = json.dumps(data, ensure_ascii=False)
+    _atomic_write(Path(folder) / MARKER, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+def plan_one(path: Path, name: str, settings: BatchSettings):
+    """A Job for one document, or its Result when nothing needs to run (unchanged, missing, protected)."""
+    label = path.name
+    if not path.is_file():
+        return Result(str(path), name, "failed", f"{label}：文件不存在")
+    try:
+        digest = file_hash(path)
+    except OSError as e:
+        return Result(str(path), name, "failed", f"{label}：无法读取文件（{e.strerror or e}）")
+    folder = settings.out / name
+    marker = read_marker(folder)
+    if not settings.overwrite:
+        if (marker is not None and marker.get("state") == "done" and marker.get("sha256") == digest
+                and (folder / "tables.json").is_file()):
+            return Result(str(path), name, "skipped", f"{label}：已转换，文件未改变，跳过",
+                          tables=marker.get("tables", 0), seconds=marker.get("seconds"))
+        if marker is None and _previous_export(folder):
+            return Result(str(path), name, "failed", f"{label}：导出目录 {folder} 已存在（使用 --overwrite 覆盖）")
+    return Job(str(path), name, digest, replace=settings.overwrite or marker is not None)
+
+
+def plan(sources: list, settings: BatchSettings) -> list:
+    """One Job or Result per source, in order."""
+    names = unique_names([s.key for s in sources])
+    return [plan_one(s.path, name, settings) for s, name in zip(sources, names)]
+
+
+# ---------------------------------------------------------------------------------------------- one document
+def timeout_message(name: str, timeout: float) -> str:
+    return f"{name}：转换超时（超过 {timeout:g} 秒），已停止"
+
+
+def failure_message(name: str, exc: BaseException) -> str:
+    if isinstance(exc, (ConversionError, ExportExistsError)):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return f"{name}：内存不足，无法转换"
+    if isinstance(exc, OSError):
+        return f"{name}：文件读写失败（{exc.strerror or exc}）"
+    return f"{name}：转换失败（内部错误：{type(exc).__name__}: {exc}）"
+
+
+def export_job(doc, job: Job, out: Path, started: float) -> Path:
+    """Export `doc` to out/<job.name>/ between an 'exporting' and a 'done' marker (a cut-short export is
+    redone on the next run)."""
+    folder = Path(out) / job.name
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = {"source": job.source, "sha256": job.digest}
+    write_marker(folder, {**marker, "state": "exporting"})
+    export_document(doc, out, overwrite=job.replace, stem=job.name)
+    write_marker(folder, {**marker, "state": "done", "seconds": round(time.monotonic() - started, 3),
+                          "tables": len(doc.tables), "row_pages": [row_pages(t) for t in doc.tables]})
+    return folder
+
+
+def run_job(job: Job, settings: BatchSettings) -> Result:
+    """Convert and export one document (in a worker process or a Dask task); never raises."""
+    started = time.monotonic()
+    name = Path(job.source).name
+    try:
+        doc = convert_document(job.source, cancel=lambda: time.monotonic() - started > settings.timeout)
+        folder = export_job(doc, job, settings.out, started)
+    except Cancelled:
+        return _failed(job, timeout_message(name, settings.timeout), time.monotonic() - started)
+    except Exception as e:  # noqa: BLE001 - one document must not stop the batch; say which and why
+        return _failed(job, failure_message(name, e), time.monotonic() - started)
+    return Result(job.source, job.name, "converted", f"{name}：{len(doc.tables)} 张表 → {folder}",
+                  list(doc.notices), len(doc.tables), round(time.monotonic() - started, 3))
+
+
+def crash_message(name: str, detail) -> str:
+    return f"{name}：转换进程意外退出（{detail}）"
+
+
+def _failed(job: Job, message: str, seconds: Optional[float] = None) -> Result:
+    return Result(job.source, job.name, "failed", message, seconds=None if seconds is None else round(seconds, 3))
+
+
+# ---------------------------------------------------------------------------------------------- runners
+def _mp_context():
+    """forkserver where there is one (workers fork from a clean process that imported the engine once),
+    else spawn."""
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload([__name__])
+        return ctx
+    return mp.get_context("spawn")
+
+
+def run_local(jobs: list, settings: BatchSettings) -> Iterator[Result]:
+    """Results as documents finish, from `settings.jobs` worker processes."""
+    from pebble import ProcessExpired, ProcessPool
+    pool = ProcessPool(max_workers=max(1, min(settings.jobs, len(jobs))), max_tasks=TASKS_PER_WORKER,
+                       context=_mp_context())
+    finished = False
+    try:
+        futures = {pool.schedule(run_job, (job, settings), timeout=settings.timeout): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            name = Path(job.source).name
+            try:
+                yield future.result()
+            except FutureTimeout:
+                yield _failed(job, timeout_message(name, settings.timeout))
+            except ProcessExpired as e:
+                yield _failed(job, crash_message(name, f"代码 {e.exitcode}"))
+            except Exception as e:  # noqa: BLE001 - e.g. a result that could not be sent back
+                yield _failed(job, failure_message(name, e))
+        finished = True
+    finally:
+        if finished:
+            pool.close()
+        else:
+            pool.stop()
+        pool.join()
+
+
+def connect(address: str):
+    try:
+        from distributed import Client
+    except ImportError as e:
+        raise BatchError(f"无法使用 Dask 调度器 {address}：未安装 dask[distributed]（{e}）") from e
+    try:
+        return Client(address, timeout=SCHEDULER_CONNECT_TIMEOUT)
+    except (OSError, TimeoutError, ValueError) as e:
+        raise BatchError(f"无法连接 Dask 调度器 {address}：{e}") from e
+
+
+def run_dask(jobs: list, settings: BatchSettings) -> Iterator[Result]:
+    """Results as documents finish, each document one task on the Dask cluster at settings.scheduler."""
+    client = connect(settings.scheduler)
+    from distributed import KilledWorker
+    from distributed import as_completed as dask_completed
+    futures = []
+    try:
+        futures = client.map(run_job, jobs, settings=settings, pure=False)
+        job_of = {f.key: job for f, job in zip(futures, jobs)}
+        for future in dask_completed(futures):
+            job = job_of[future.key]
+            try:
+                yield future.result()
+            except KilledWorker:
+                yield _failed(job, crash_message(Path(job.source).name, "Dask 工作进程多次退出"))
+            except Exception as e:  # noqa: BLE001 - a task that could not run on the cluster
+                yield _failed(job, failure_message(Path(job.source).name, e))
+    finally:
+        client.cancel(futures)
+        client.close()
+
+
+# ---------------------------------------------------------------------------------------------- the batch
+def load_record(out: Path, result: Result) -> DocRecord:
+    """The report's view of one document: its export read back from out/<name>/."""
+    if result.status not in ("converted", "skipped"):
+        error = result.message if result.status == "failed" else None
+        return DocRecord(result.source, result.status, None, result.seconds, error)
+    folder = Path(out) / result.name
+    try:
+        data = json.loads((folder / "tables.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        message = f"{Path(result.source).name}：无法读取导出结果 {folder / 'tables.json'}（{e}）"
+        return DocRecord(result.source, "failed", result.name, result.seconds, message)
+    pages = (read_marker(folder) or {}).get("row_pages") or []
+    return DocRecord(result.source, result.status, result.name, result.seconds, None, data, pages)
+
+
+def run_batch(sources: list, settings: BatchSettings,
+              on_result: Callable[[Result], None] = lambda r: None) -> BatchRun:
+    """Convert `sources` (from `collect`): skip the unchanged, run the rest, then write the report, the
+    consolidated workbooks and the dataset. Ctrl+C (KeyboardInterrupt) stops the workers; what finished is
+    kept and reported, the rest is reported as not run."""
+    items = plan(sources, settings)
+    results = {i: item for i, item in enumerate(items) if isinstance(item, Result)}
+    for result in results.values():
+        on_result(result)
+    pending = {item.name: i for i, item in enumerate(items) if isinstance(item, Job)}
+    runner = run_dask if settings.scheduler else run_local
+    interrupted = False
+    try:
+        if pending:
+            with closing(runner([items[i] for i in pending.values()], settings)) as finished:
+                for result in finished:
+                    results[pending[result.name]] = result
+                    on_result(result)
+    except KeyboardInterrupt:
+        interrupted = True
+    for i in pending.values():
+        job = items[i]
+        results.setdefault(i, Result(job.source, job.name, "not_run", f"{Path(job.source).name}：未转换（已中断）"))
+    ordered = [results[i] for i in range(len(items))]
+    written = write_outputs([load_record(settings.out, r) for r in ordered], settings.out)
+    return BatchRun(ordered, interrupted, written)

@@ -1,0 +1,314 @@
+"""What a batch gives for analysis, besides each document's own export:
+
+* the report      汇总.xlsx / summary.csv — one row per document: file, unit, year, template family, tables
+                  found per form, checks failed, time taken, error;
+* consolidated    合并/<form>.xlsx — every document's tables of one form stacked, 单位名称 / 年度 / 金额单位 /
+                  来源文件 / 页码 in front of the form's canonical columns;
+* the dataset     dataset.parquet / dataset.csv — long format, one row per amount:
+                  source, unit, year, form, table, row, row_key, code, name, column, value, money_unit, page.
+
+Everything is built from DocRecords (a document's tables.json content plus the page of each row), so the CLI
+(records read back from the export folders) and the GUI (records of the documents in memory, corrections
+included) write the same files. pandas is imported only when a frame is built: the desktop app and the
+conversion workers start without it.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from .export import (BORDER, CREATOR, HEADER_FILL, _atomic_write, _put, cell_value, display_width, sheet_title)
+from .forms import catalogue, norm
+from .model import Document, Table
+from .resources import resource_path
+from .review import UNKNOWN_FORM, UNKNOWN_FORM_NAME
+
+REPORT_XLSX = "汇总.xlsx"
+REPORT_CSV = "summary.csv"
+CONSOLIDATED_DIR = "合并"
+DATASET_PARQUET = "dataset.parquet"
+DATASET_CSV = "dataset.csv"
+CSV_ENCODING = "utf-8-sig"        # Excel shows the Chinese; pandas.read_csv reads it as it is
+
+STATUS_LABELS = {"converted": "已转换", "skipped": "未改变，已跳过", "failed": "失败", "not_run": "未转换（已中断）"}
+
+FRONT_COLUMNS = ("单位名称", "年度", "金额单位", "来源文件", "页码")
+FRONT_KINDS = ("text", None, "text", "text", None)
+DATASET_COLUMNS = ("source", "unit", "year", "form", "table", "row", "row_key", "code", "name", "column", "value",
+                   "money_unit", "page")
+DATASET_DTYPES = {"year": "Int64", "table": "int64", "row": "int64", "value": "float64", "page": "Int64"}
+VALUE_KINDS = ("amount", "count")
+LABEL_KINDS = ("code", "text")
+
+
+@dataclass
+class DocRecord:
+    """One document of a batch as the report and the dataset see it."""
+    file: str                              # the source file as the user named it
+    status: str                            # converted | skipped | failed | not_run
+    folder: Optional[str] = None           # its export folder, relative to the batch output
+    seconds: Optional[float] = None        # time its conversion took
+    error: Optional[str] = None            # Chinese reason it failed
+    data: Optional[dict] = None            # its tables.json content
+    row_pages: list = field(default_factory=list)    # per table: the page of each row (None: unknown)
+
+
+# ---------------------------------------------------------------------------------------------- records
+def row_pages(table: Table) -> list:
+    """The page each row of `table` was read from: its cells' first page, else the table's only page."""
+    only = table.pages[0] if len(table.pages) == 1 else None
+    pages = []
+    for i in range(len(table.rows)):
+        cells = table.sources[i] if i < len(table.sources) and table.sources[i] else []
+        found = [c.page for c in cells if c is not None]
+        pages.append(min(found) if found else only)
+    return pages
+
+
+def document_record(doc: Document, file: str, status: str = "converted", folder: Optional[str] = None,
+                    seconds: Optional[float] = None) -> DocRecord:
+    """The record of a document held in memory (its current tables, corrections included)."""
+    return DocRecord(file, status, folder, seconds, None, doc.to_json(source_name=Path(doc.source).name),
+                     [row_pages(t) for t in doc.tables])
+
+
+# ---------------------------------------------------------------------------------------------- template family
+@dataclass(frozen=True)
+class Family:
+    id: str
+    name: str
+    forms: frozenset
+    markers: tuple
+
+
+@lru_cache(maxsize=None)
+def families() -> tuple:
+    data = json.loads(Path(resource_path("templates.json")).read_text(encoding="utf-8"))
+    return tuple(Family(f["id"], f["name"], frozenset(f["forms"]), tuple(norm(m) for m in f["title_markers"]))
+                 for f in data["families"])
+
+
+def family_score(family: Family, tables: list) -> int:
+    score = 0
+    for t in tables:
+        if t["form"] in family.forms:
+            score += 1
+        elif t["form"] != UNKNOWN_FORM:
+            score -= 1
+        title = norm(t.get("title") or "")
+        score += any(m in title for m in family.markers)
+    return score
+
+
+def template_family(tables: list) -> Optional[Family]:
+    """The template family a document's tables (tables.json entries) match best, or None."""
+    best = max(families(), key=lambda f: family_score(f, tables), default=None)
+    return best if best is not None and family_score(best, tables) > 0 else None
+
+
+def _most_common(values):
+    found = Counter(v for v in values if v not in (None, ""))
+    return found.most_common(1)[0][0] if found else None
+
+
+# ---------------------------------------------------------------------------------------------- frames
+def report_frame(records: list) -> pd.DataFrame:
+    """One row per document (English column names; the workbook shows them in Chinese)."""
+    import pandas as pd
+    forms = [f.id for f in catalogue().forms]
+    rows = []
+    for r in records:
+        tables = r.data["tables"] if r.data else None
+        row = {"file": r.file, "folder": r.folder, "status": r.status, "seconds": r.seconds, "error": r.error}
+        if tables is not None:
+            family = template_family(tables)
+            counts = Counter(t["form"] for t in tables)
+            severities = Counter(i["severity"] for t in tables for i in t["issues"])
+            row.update(unit=_most_common(t["unit_name"] for t in tables),
+                       year=_most_common(t["year"] for t in tables),
+                       template=family.id if family else None, pages=r.data.get("pages"), tables=len(tables),
+                       unknown=counts[UNKNOWN_FORM], checks_failed=severities["error"],
+                       check_warnings=severities["warning"], **{f: counts[f] for f in forms})
+        rows.append(row)
+    columns = ["file", "folder", "status", "unit", "year", "template", "pages", "tables", *forms, "unknown",
+               "checks_failed", "check_warnings", "seconds", "error"]
+    counts = ["year", "pages", "tables", *forms, "unknown", "checks_failed", "check_warnings"]
+    frame = pd.DataFrame(rows, columns=columns).astype({c: "Int64" for c in counts})
+    return frame.astype({"seconds": "float64"}).round({"seconds": 2})
+
+
+def _layout(form, columns: list) -> dict:
+    """For each value column (index): the indexes of the columns that label its row (codes and names of its
+    side of a two-sided table, in column order)."""
+    kinds = catalogue().column_kinds(form.id, columns)
+    sides = [set(cols) for _, cols in form.sides] or [set(columns)]
+    layout = {}
+    for j, (name, kind) in enumerate(zip(columns, kinds)):
+        if kind in VALUE_KINDS:
+            side = next((s for s in sides if name in s), set(columns))
+            layout[j] = [k for k, (c, kd) in enumerate(zip(columns, kinds)) if c in side and kd in LABEL_KINDS]
+    return layout
+
+
+def _text(value) -> Optional[str]:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _recognized_tables(records: list):
+    """(record, table index, table, form, page of each row, unit, year) of every table of a known form."""
+    for r in records:
+        if not r.data:
+            continue
+        tables = r.data["tables"]
+        unit = _most_common(t["unit_name"] for t in tables)
+        year = _most_common(t["year"] for t in tables)
+        for k, t in enumerate(tables):
+            form = catalogue().get(t["form"])
+            if form is None:
+                continue
+            pages = r.row_pages[k] if k < len(r.row_pages) else []
+            pages = list(pages) + [None] * (len(t["rows"]) - len(pages))
+            yield r, k, t, form, pages, t["unit_name"] or unit, t["year"] or year
+
+
+def consolidated_frames(records: list) -> dict:
+    """form id → every row of that form's tables, front columns then the form's canonical columns."""
+    import pandas as pd
+    rows: dict = {}
+    columns: dict = {}
+    for r, _k, t, form, pages, unit, year in _recognized_tables(records):
+        cols = columns.setdefault(form.id, list(form.column_names))
+        cols += [c for c in t["columns"] if c not in cols]
+        target = rows.setdefault(form.id, [])
+        for row, page in zip(t["rows"], pages):
+            target.append({"单位名称": unit, "年度": year, "金额单位": t["money_unit"], "来源文件": r.file,
+                           "页码": page, **dict(zip(t["columns"], row))})
+    return {fid: pd.DataFrame(rows[fid], columns=[*FRONT_COLUMNS, *columns[fid]], dtype=object)
+            for fid in rows}
+
+
+def dataset_frame(records: list) -> pd.DataFrame:
+    """The long format: one row per numeric cell of every table of a known form."""
+    import pandas as pd
+    out = []
+    for r, k, t, form, pages, unit, year in _recognized_tables(records):
+        layout = _layout(form, t["columns"])
+        kinds = catalogue().column_kinds(form.id, t["columns"])
+        for i, (row, page) in enumerate(zip(t["rows"], pages)):
+            for j, labels in layout.items():
+                value = row[j] if j < len(row) else None
+                if not _is_number(value):
+                    continue
+                texts = [(kinds[c], _text(row[c])) for c in labels]
+                code = next((v for kd, v in texts if kd == "code" and v), None)
+                name = next((v for kd, v in texts if kd == "text" and v), None)
+                key = next((v for _, v in texts if v), None)
+                out.append((r.file, unit, year, form.id, k, i, key, code, name, t["columns"][j], float(value),
+                            t["money_unit"], page))
+    return pd.DataFrame(out, columns=list(DATASET_COLUMNS)).astype(DATASET_DTYPES)
+
+
+# ---------------------------------------------------------------------------------------------- workbooks
+def _plain(value):
+    """A frame cell as a Python value for openpyxl (missing → None, numpy scalars → int/float)."""
+    import pandas as pd
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _write_sheet(ws, header: list, rows, kinds: list):
+    """Header in row 1 (frozen, filterable), data below; codes as text, amounts `#,##0.00`, text never a
+    formula (export._put / export.cell_value)."""
+    widths = [display_width(str(h)) for h in header]
+    for j, name in enumerate(header, 1):
+        cell = _put(ws, 1, j, str(name))
+        cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    n = 1
+    for n, values in enumerate(rows, 2):
+        for j, value in enumerate(values):
+            stored, fmt = cell_value(_plain(value), kinds[j])
+            _put(ws, n, j + 1, stored, fmt)
+            if stored is not None:
+                widths[j] = max(widths[j], display_width(f"{stored:,.2f}" if fmt else str(stored)))
+    for j, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(j)].width = min(50, max(8, w + 2))
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(header)))}{n}"
+
+
+def _save(wb: Workbook, path: Path, title: str) -> Path:
+    wb.properties.title = title
+    wb.properties.creator = CREATOR
+    _atomic_write(path, wb.save)
+    return path
+
+
+def write_report(frame: pd.DataFrame, out: Path) -> list:
+    labels = {"file": "文件", "folder": "导出目录", "status": "状态", "unit": "单位名称", "year": "年度",
+              "template": "模板", "pages": "页数", "tables": "表格数", "unknown": UNKNOWN_FORM_NAME,
+              "checks_failed": "校验错误", "check_warnings": "校验警告", "seconds": "用时（秒）", "error": "错误",
+              **{f.id: f.name for f in catalogue().forms}}
+    kinds = ["amount" if c == "seconds" else "count" if str(frame[c].dtype) == "Int64" and c != "year" else None
+             for c in frame.columns]
+    shown = frame.assign(status=frame["status"].map(lambda s: STATUS_LABELS.get(s, s)),
+                         template=frame["template"].map({f.id: f.name for f in families()}))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    _write_sheet(ws, [labels[c] for c in frame.columns], shown.itertuples(index=False, name=None), kinds)
+    csv = out / REPORT_CSV
+    _atomic_write(csv, lambda tmp: frame.to_csv(tmp, index=False, encoding=CSV_ENCODING))
+    return [_save(wb, out / REPORT_XLSX, "批量转换汇总"), csv]
+
+
+def write_consolidated(frames: dict, out: Path) -> list:
+    """合并/<form>.xlsx for each form; workbooks of forms no longer in the batch are removed."""
+    folder = out / CONSOLIDATED_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for form in catalogue().forms:
+        path = folder / f"{form.id}.xlsx"
+        frame = frames.get(form.id)
+        if frame is None:
+            path.unlink(missing_ok=True)
+            continue
+        wb = Workbook()
+        ws = wb.active
+        ws.title = sheet_title(form.name, set())
+        kinds = [*FRONT_KINDS, *catalogue().column_kinds(form.id, list(frame.columns[len(FRONT_COLUMNS):]))]
+        _write_sheet(ws, list(frame.columns), frame.itertuples(index=False, name=None), kinds)
+        written.append(_save(wb, path, f"{form.name}（合并）"))
+    return written
+
+
+def write_dataset(frame: pd.DataFrame, out: Path) -> list:
+    parquet, csv = out / DATASET_PARQUET, out / DATASET_CSV
+    _atomic_write(parquet, lambda tmp: frame.to_parquet(tmp, index=False))
+    _atomic_write(csv, lambda tmp: frame.to_csv(tmp, index=False, encoding=CSV_ENCODING))
+    return [parquet, csv]
+
+
+def write_outputs(records: list, out) -> list:
+    """Write the report, the consolidated workbooks and the dataset of `records` into `out`; their paths."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    return (write_report(report_frame(records), out) + write_consolidated(consolidated_frames(records), out)
+            + write_dataset(dataset_frame(records), out))

@@ -1,0 +1,398 @@
+"""Report tables in office documents: a sheet of cell texts (a worksheet, or a DOCX body) → RawTables.
+
+The readers (`xlsx_reader`, `docx_reader`) turn a file into `Sheet`s: rows of cell texts as printed, with the
+merged ranges. Here those rows are cut into tables the way a reader sees them: a title line, meta lines
+(单位名称 / 预算年度 / 单位：万元), the header (leading rows without amounts, codes or row labels), the body, and
+notes below. The PDF engine's rules decide what is a title, a meta line, a header row and a 栏次 row; the
+result is the same RawTable a PDF page gives, so standardization and checks are shared.
+
+Cell coordinates stand in for PDF boxes: a cell's source is (page, (col, row, col + 1, row + 1)) in the
+sheet's row/column indexes, and a sheet's "page" is its 1-based position in the workbook (a DOCX row carries
+the printed page it falls on).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .forms import catalogue, norm
+from .grid import GridSettings, HeaderHint, is_data_block, is_layout_row
+from .layout import (_GENERIC_TITLE, _META, _SENTENCE, _TOC_FILL, _TOC_TAIL, is_note, make_line,
+                     money_unit_in, parse_meta)
+from .model import Issue
+from .normalize import RawTable
+from .pdf_reader import Char
+
+@dataclass
+class Sheet:
+    """One worksheet or a DOCX body: every row has the same number of cells."""
+    name: str
+    page: int                                        # 1-based position in the workbook (DOCX: 1)
+    rows: list                                       # list[list[str]] cell texts as printed
+    merges: list = field(default_factory=list)       # (r0, c0, r1, c1) inclusive, 0-based
+    row_pages: Optional[list] = None                 # printed page of each row (DOCX); None: all on `page`
+    row_blocks: Optional[list] = None                # per row: source table id, None for a paragraph (DOCX)
+
+    @property
+    def width(self) -> int:
+        return len(self.rows[0]) if self.rows else 0
+
+    def page_of(self, r: int) -> int:
+        return self.row_pages[r] if self.row_pages else self.page
+
+    def block_of(self, r: int):
+        """The source table a row belongs to: DOCX tables are explicit, a worksheet is one grid."""
+        return self.row_blocks[r] if self.row_blocks else 0
+
+
+@dataclass
+class _Found:
+    """A table found in a sheet: its rows (indexes) and what was printed around it."""
+    title: Optional[str]
+    meta_lines: list
+    rows: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    closed: bool = False
+
+
+class _Text:
+    """A text line for layout's line tests (they only read `.text`)."""
+    def __init__(self, text: str):
+        self.text = text
+
+
+# ---------------------------------------------------------------------------------------------- text tests
+def title_of(text: str) -> Optional[tuple]:
+    """(title, form_id or None) when a line reads as a report-table title (the PDF engine's rules on the text
+    alone: short, no sentence punctuation, not a TOC entry or meta line, names a form or ends with 表)."""
+    text = text.strip()
+    if len(text) < 4 or len(text) > 80 or _TOC_TAIL.search(text) or _TOC_FILL.search(text):
+        return None
+    if _SENTENCE.search(text.replace("：", "").replace(":", "")) and not re.search(r"表\s*$", text):
+        return None
+    form = catalogue().classify_title(text)
+    if _META.search(text) and (form is None or re.search(r"[:：]", text)):
+        return None             # a meta line; "2026年预算单位收入预算总表" names a form and is a title
+    if form is None and not _GENERIC_TITLE.search(norm(text)):
+        return None
+    return re.sub(r"\s+", "", text), form.id if form else None
+
+
+def is_meta_text(text: str) -> bool:
+    """单位名称 / 预算年度 / 单位：万元 (a header label such as 价值（金额单位：万元） is not one)."""
+    return bool(_META.search(re.sub(r"[（(][^()（）]*[)）]", "", text)))
+
+
+def _empty_marked(text: str) -> bool:
+    return any(m in norm(text) for m in catalogue().empty_markers)
+
+
+def _is_narrative(text: str) -> bool:
+    return len(text) > 25 and bool(re.search(r"[。；]", text))
+
+
+_AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
+
+
+def _row_line(texts: list):
+    """One synthetic text line with each cell as its own run, for grid.is_data_block."""
+    chars = [Char(ch, 10000.0 * j + 10 * k, 10000.0 * j + 10 * k + 10, 0.0, 10.0, 10.0)
+             for j, t in enumerate(texts) for k, ch in enumerate(re.sub(r"\s+", "", t))]
+    return make_line(chars)
+
+
+def join_wrapped(text: str) -> str:
+    """Line breaks inside a cell are wrapping: lines joined, with a space only between Latin words."""
+    out = ""
+    for part in (p.strip() for p in re.split(r"\r\n|\r|\n", text)):
+        if part:
+            latin = out and re.match(r"[A-Za-z]", part) and re.search(r"[A-Za-z.,;:]$", out)
+            out += (" " if latin else "") + part
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- merges
+def merge_map(sheet: Sheet) -> dict:
+    """(row, col) → its merged range, for every cell inside one."""
+    out = {}
+    for m in sheet.merges:
+        r0, c0, r1, c1 = m
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                out[(r, c)] = m
+    return out
+
+
+def _row_cells(sheet: Sheet, r: int, merged: dict) -> list:
+    """[(c0, c1, text)] of the non-empty cells that start on row r (a merged cell spans c0..c1)."""
+    out = []
+    for c, text in enumerate(sheet.rows[r]):
+        m = merged.get((r, c))
+        if m is not None and (m[0], m[1]) != (r, c):
+            continue
+        if text.strip():
+            out.append((c, m[3] if m else c, text.strip()))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- finding tables
+def _text_row(sheet: Sheet, r: int, cells: list) -> bool:
+    """A line of text rather than a table row: a DOCX paragraph, a row with one cell, only meta text, or a
+    form's title beside a short label ("2022年预算收支总表 … 公开表1")."""
+    if sheet.row_blocks is not None and sheet.row_blocks[r] is None:
+        return True
+    if any(_AMOUNT.match(t) for _, _, t in cells):
+        return False
+    return len(cells) == 1 or is_meta_text("  ".join(t for _, _, t in cells)) or (
+        len(cells) == 2 and _row_title(cells) is not None)
+
+
+def _row_title(cells: list) -> Optional[tuple]:
+    """The title a text row carries: its only cell's, or the cell that names a form."""
+    if len(cells) == 1:
+        return title_of(cells[0][2])
+    return next((t for t in map(title_of, (x for _, _, x in cells)) if t and t[1]), None)
+
+
+def find_tables(sheet: Sheet, merged: dict) -> list:
+    """Cut a sheet's rows into tables (_Found), in order. `merged` is the sheet's merge_map."""
+    found, cur = [], None
+    title, meta = None, []
+    last_block = None
+    for r in range(len(sheet.rows)):
+        cells = _row_cells(sheet, r, merged)
+        if not cells:
+            continue
+        line = "  ".join(t for _, _, t in cells)
+        block = sheet.block_of(r)
+        if _text_row(sheet, r, cells):
+            t = _row_title(cells)
+            paragraph = sheet.row_blocks is not None and block is None
+            in_table = cur is not None and not cur.closed
+            note = is_note(_Text(line)) or _empty_marked(line)
+            if t is not None and (t[1] or not in_table or paragraph or _wide(cells, sheet)):
+                if cur is not None:
+                    cur.closed = True
+                title, meta, cur = t[0], [], None
+            elif in_table and not paragraph and not (note or _is_narrative(line)):
+                cur.rows.append(r)              # a table row with one filled cell (a category or 合计 row)
+            elif cur is not None and (note or cur.notes):
+                cur.notes.append(line)          # notes go on until the next title
+                cur.closed = True
+            elif cur is None and is_meta_text(line):
+                meta.append(line)
+            elif cur is not None:
+                cur.closed = True
+            continue
+        if cur is not None and not cur.closed and block == last_block:
+            cur.rows.append(r)
+        elif cur is not None and title is None and _continues(sheet, cur, r):
+            cur.rows.append(r)                  # DOCX: a table split in two at a page end
+            cur.closed = False
+        else:
+            cur = _Found(title, meta, [r])
+            found.append(cur)
+            title, meta = None, []
+        last_block = block
+    return found
+
+
+def _wide(cells: list, sheet: Sheet) -> bool:
+    c0, c1, _ = cells[0]
+    return c1 - c0 + 1 >= max(2, sheet.width // 2)
+
+
+def _continues(sheet: Sheet, cur: _Found, r: int) -> bool:
+    """A DOCX table whose rows go on in the next table element, with nothing but notes-free blank space
+    between and the same number of columns."""
+    if sheet.row_blocks is None or cur.notes:
+        return False
+    prev = cur.rows[-1]
+    between = range(prev + 1, r)
+    return all(not any(x.strip() for x in sheet.rows[k]) for k in between) and \
+        _used_width(sheet, cur.rows) == _used_width(sheet, [r])
+
+
+def _used_width(sheet: Sheet, rows: list) -> int:
+    return max((c for r in rows for c, x in enumerate(sheet.rows[r]) if x.strip()), default=-1) + 1
+
+
+# ---------------------------------------------------------------------------------------------- one table
+def _header_hint(form_id) -> HeaderHint:
+    from .pipeline import _header_label_test, _row_label_test     # the PDF path's form-specific row tests
+    return HeaderHint(row_label=_row_label_test(form_id), header_label=_header_label_test(form_id))
+
+
+def _first_data_row(texts_by_row: list, spans_by_row: list, ncols: int, hint: HeaderHint) -> int:
+    """Index of the first body row: the header is the leading rows without amounts, codes or row labels
+    (grid.is_data_block on the cell texts); a row with text only in the left part is a category row."""
+    gap = GridSettings().chunk_gap
+    for k, texts in enumerate(texts_by_row):
+        if is_data_block([_row_line(texts)], gap, hint):
+            return k
+        last = max((c1 for _, c1 in spans_by_row[k]), default=0)
+        filled = [t for t in texts if t]
+        label = hint.header_label is not None and any(hint.header_label(t) for t in filled)
+        parts = all(norm(t) in catalogue().code_parts for t in filled)        # 类 | 款 | 项 under 科目编码
+        if k > 0 and last + 1 <= 0.6 * ncols and not label and not parts and not is_layout_row(texts):
+            return k
+    return len(texts_by_row)
+
+
+def raw_table(sheet: Sheet, found: _Found, merged: dict) -> Optional[RawTable]:
+    """The RawTable of one found table (None when it has no rows left)."""
+    form = catalogue().classify_title(found.title) if found.title else None
+    as_grid = form is not None and is_label_value_form(form)
+    form_id = form.id if form and not as_grid else None
+    empty_marker = any(_empty_marked(n) for n in found.notes)
+    rows = []
+    for r in found.rows:
+        line = "".join(sheet.rows[r])
+        if _empty_marked(line) and len(_row_cells(sheet, r, merged)) == 1:
+            empty_marker = True                  # "本表无数据" printed inside the table
+        else:
+            rows.append(r)
+    cols = [c for c in range(sheet.width)
+            if any(sheet.rows[r][c].strip() or _spanned_text(sheet, merged, r, c) for r in rows)]
+    if not cols and not empty_marker:
+        return None
+    texts = [[_cell(sheet, merged, r, c) for c in cols] for r in rows]
+    spans = [[_span(cols, c0, c1) for c0, c1, _ in _row_cells(sheet, r, merged)] for r in rows]
+    hint = _header_hint(form_id)
+    first = 0 if as_grid else _first_data_row(texts, spans, len(cols), hint)
+    if form_id is None and not as_grid and first == len(rows) > 1:
+        first = 1          # a table of an unknown form with counts only ("12", "5"): the first row heads it
+    layout = [is_layout_row(t) for t in texts]
+    head_rows = [r for k, r in enumerate(rows[:first]) if not layout[k]]
+    body_rows = [r for k, r in enumerate(rows) if k >= first and not layout[k]]
+    header = _header_fragments(sheet, merged, head_rows, cols)
+    header_rows = [[_cell(sheet, merged, r, c) for c in cols] for r in head_rows]
+    body, sources = _body(sheet, merged, body_rows, cols)
+    meta = parse_meta([_Text(x) for x in found.meta_lines], found.title or "")
+    if meta.money_unit is None:
+        meta.money_unit = next(filter(None, (money_unit_in(" ".join(h)) for h in header_rows)), None)
+    pages = sorted({sheet.page_of(r) for r in head_rows + body_rows}) or [sheet.page_of(found.rows[0])]
+    issues = []
+    if len(pages) > 1:
+        issues.append(Issue("continued_table", "info", f"跨页表格：已拼接第 {'、'.join(map(str, pages))} 页",
+                            None, None))
+    return RawTable(form_id, found.title or sheet.name, header, header_rows, body, sources, pages,
+                    meta.unit_name, meta.year, meta.money_unit, empty_marker, issues,
+                    _regions(sheet, head_rows + body_rows, cols))
+
+
+def is_label_value_form(form) -> bool:
+    """A form printed as labels with their values beside or below them (绩效目标表), not as columns under a
+    header: its own reader turns it into rows; here it stays the grid it is (an unknown table)."""
+    return "value_below" in form.spec
+
+
+def _span(cols: list, c0: int, c1: int) -> tuple:
+    """A merged cell's first and last column among the table's columns."""
+    inside = [j for j, c in enumerate(cols) if c0 <= c <= c1] or [0]
+    return inside[0], inside[-1]
+
+
+def _spanned_text(sheet: Sheet, merged: dict, r: int, c: int) -> bool:
+    m = merged.get((r, c))
+    return bool(m and sheet.rows[m[0]][m[1]].strip())
+
+
+def _cell(sheet: Sheet, merged: dict, r: int, c: int) -> str:
+    """A cell's own text (a merged range's text belongs to its top-left cell)."""
+    m = merged.get((r, c))
+    if m is not None and (m[0], m[1]) != (r, c):
+        return ""
+    return sheet.rows[r][c].strip()
+
+
+def _header_fragments(sheet: Sheet, merged: dict, head_rows: list, cols: list) -> list:
+    """Per column, the header texts above it top → bottom: a merged label goes to every column it spans,
+    once (a label merged down over several rows is not repeated)."""
+    frags = [[] for _ in cols]
+    for r in head_rows:
+        for j, c in enumerate(cols):
+            m = merged.get((r, c))
+            if m is not None and m[0] != r and m[0] in head_rows:
+                continue
+            text = sheet.rows[m[0]][m[1]].strip() if m is not None else sheet.rows[r][c].strip()
+            if text:
+                frags[j].append(text)
+    return frags
+
+
+def _body(sheet: Sheet, merged: dict, body_rows: list, cols: list) -> tuple:
+    """Body rows as printed and each cell's source. A text merged across columns goes to the column that
+    suits it: not into a column of codes (合计 merged over 科目编码 and 科目名称 belongs to the name)."""
+    codes = [_is_code_column(sheet, merged, body_rows, c) for c in cols]
+    rows, sources = [], []
+    for r in body_rows:
+        row = [""] * len(cols)
+        src = [(sheet.page_of(r), (c, r, c + 1, r + 1)) for c in cols]
+        for c0, c1, text in _row_cells(sheet, r, merged):
+            span = [j for j, c in enumerate(cols) if c0 <= c <= c1]
+            if not span:
+                continue
+            j = next((k for k in span if not codes[k]), span[0]) if not text.isdigit() else span[0]
+            row[j] = text
+            m = merged.get((r, c0))
+            if m is not None:
+                src[j] = (sheet.page_of(r), (m[1], m[0], m[3] + 1, m[2] + 1))
+        rows.append(row)
+        sources.append(src)
+    return rows, sources
+
+
+def _is_code_column(sheet: Sheet, merged: dict, rows: list, c: int) -> bool:
+    """Most of the column's values are codes (201, 02 …)."""
+    values = [v for v in (_cell(sheet, merged, r, c) for r in rows) if v]
+    return sum(1 for v in values if re.fullmatch(r"\d{2,}", v)) > len(values) / 2
+
+
+def _regions(sheet: Sheet, rows: list, cols: list) -> list:
+    """The table's area on each page it covers, in cell coordinates."""
+    if not rows or not cols:
+        return []
+    out = {}
+    for r in rows:
+        p = sheet.page_of(r)
+        r0, r1 = out.get(p, (r, r))
+        out[p] = (min(r0, r), max(r1, r))
+    return [(p, (cols[0], r0, cols[-1] + 1, r1 + 1)) for p, (r0, r1) in sorted(out.items())]
+
+
+# ---------------------------------------------------------------------------------------------- documents
+def tables_of(sheets: list) -> tuple:
+    """(raw tables, notices) of a document's sheets. Label/value forms (绩效目标表, read by their own module in
+    PDFs) are kept as their grid; a block of cells without any title is reported, a
+    contents list (目录) is not."""
+    tables, untitled, grids = [], [], {}
+    for sheet in sheets:
+        merged = merge_map(sheet)
+        for found in find_tables(sheet, merged):
+            if found.title is None:
+                fallback = title_of(sheet.name) if sheet.row_blocks is None else None
+                if fallback is None:
+                    if not _is_contents(sheet, found):
+                        untitled.append(sheet.name if sheet.row_blocks is None
+                                        else f"第 {sheet.page_of(found.rows[0])} 页")
+                    continue
+                found.title = fallback[0]
+            form = catalogue().classify_title(found.title)
+            raw = raw_table(sheet, found, merged)
+            if raw is not None:
+                tables.append(raw)
+                if form is not None and raw.form_id is None:
+                    grids[form.name] = grids.get(form.name, 0) + 1
+    notices = [f"{n} 个{name}按原表格输出（暂不转换为标准表式）" for name, n in grids.items()]
+    if untitled:
+        names = "、".join(dict.fromkeys(untitled))
+        notices.append(f"{len(untitled)} 个表格没有标题，无法判断表式，已跳过（{names}）")
+    return tables, notices
+
+
+def _is_contents(sheet: Sheet, found: _Found) -> bool:
+    """A table of contents: its cells are report titles."""
+    return any(catalogue().classify_title(x) for r in found.rows for x in sheet.rows[r] if x.strip())
+
