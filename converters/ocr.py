@@ -34,8 +34,9 @@ class OcrSettings:
     scan_cover: float = 0.3           # images covering this share make a text layer suspect
     garbage_share: float = 0.05       # share of unusable characters that makes a text layer suspect
     spaced_share: float = 0.5         # share of CJK neighbours set apart that makes a text layer suspect
-    sample_lines: int = 8             # text-layer lines compared with the image
-    agreement: float = 0.97           # text layer vs. image similarity needed to keep the text layer
+    sample_lines: int = 12            # runs of text-layer text compared with the image
+    run_gap: float = 1.5              # gap (× font size) that ends a run of text
+    agreement: float = 0.985          # text layer vs. image similarity needed to keep the text layer
     max_skew: float = 5.0             # degrees searched for deskewing
     rule_min_len: float = 10.0        # pt: shortest ruling segment taken from an image
     rule_max_width: float = 3.0       # pt: thicker strokes are filled areas, not rules
@@ -121,7 +122,6 @@ def engine():
             _engines[pid] = RapidOCR(params={
                 "Global.log_level": "error", "Global.use_cls": False,    # orientation is found per page
                 "Global.return_word_box": True, "Global.return_single_char_box": True,
-                "Det.limit_type": "max", "Det.limit_side_len": 1280,      # detection needs no more pixels
                 "EngineConfig.onnxruntime.intra_op_num_threads": threads,
                 "EngineConfig.onnxruntime.inter_op_num_threads": threads})
         except Exception as e:  # missing package or model files: say so instead of crashing
@@ -155,16 +155,17 @@ def _plain(text: str) -> str:
 
 
 def text_layer_agreement(page: PageContent, gray: np.ndarray, settings: OcrSettings = SETTINGS) -> float:
-    """How well the text layer's longest lines match what the image shows there (0..1, by length)."""
+    """How well the text layer's longest runs of text match what the image shows there (0..1, by length).
+    Runs, not whole lines: a table row crossed by ruling lines reads poorly as one image."""
     from .layout import group_lines
     s = gray.shape[1] / page.width
-    lines = sorted(group_lines(page.chars), key=lambda ln: -len(_plain(ln.text)))[:settings.sample_lines]
+    runs = [(x0, x1, ln.top, ln.bottom, ln.size, _plain(text))
+            for ln in group_lines(page.chars) for x0, x1, text in ln.chunks(settings.run_gap)]
     total = matched = 0.0
-    for ln in lines:
-        text = _plain(ln.text)
-        pad = 0.3 * ln.size
-        y0, y1 = int(max(0, (ln.top - pad) * s)), int(min(gray.shape[0], (ln.bottom + pad) * s))
-        x0, x1 = int(max(0, (ln.x0 - pad) * s)), int(min(gray.shape[1], (ln.x1 + pad) * s))
+    for x0, x1, top, bottom, size, text in sorted(runs, key=lambda r: -len(r[5]))[:settings.sample_lines]:
+        pad = 0.3 * size
+        y0, y1 = int(max(0, (top - pad) * s)), int(min(gray.shape[0], (bottom + pad) * s))
+        x0, x1 = int(max(0, (x0 - pad) * s)), int(min(gray.shape[1], (x1 + pad) * s))
         if not text or y1 - y0 < 4 or x1 - x0 < 4:
             continue
         seen, _ = _rec(gray[y0:y1, x0:x1])

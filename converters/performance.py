@@ -163,9 +163,17 @@ def page_cells(page, lines: list, settings: PerformanceSettings = PerformanceSet
                 boxes.setdefault(box[:4], []).append((run.center, run.chars))
         if rest:
             free.append(ln if len(rest) == len(ln.chars) else make_line(rest))
-    cells = [Cell(page.number, *key, "".join(make_line(chars).text for _, chars in sorted(parts, key=lambda p: p[0])),
+    cells = [Cell(page.number, *key, "".join(_piece_text(chars) for _, chars in sorted(parts, key=lambda p: p[0])),
                   key not in inside, *opens[key]) for key, parts in boxes.items()]
     return cells, free
+
+
+def _piece_text(chars: list) -> str:
+    """The text of a piece of a line (characters left to right), a space where the gap is wide (as make_line)."""
+    out = [chars[0].text]
+    for a, b in zip(chars, chars[1:]):
+        out.append((" " if b.x0 - a.x1 > 0.5 * b.size else "") + b.text)
+    return "".join(out)
 
 
 def _runs(ln) -> list:
@@ -629,6 +637,8 @@ class PerformanceReader:
         """Forms with a project name (from the 项目名称 cell, or from a title such as '1、XX绩效目标表')."""
         out = []
         for f in forms:
+            if not f.values and not f.indicators:
+                continue                                    # a heading that names the forms, not a form
             m = vocabulary().title_name.match(f.title) if f.name is None else None
             if m:
                 f.values[NAME] = m.group("name")
@@ -637,7 +647,7 @@ class PerformanceReader:
                 f.values[NAME] = out[-1].name               # the rest of the form before it, its first rows garbled
             if f.name is not None:
                 out.append(f)
-            elif f.values or f.indicators:
+            else:
                 self.notices.append(f"第 {f.page} 页的绩效目标表没有项目名称，未转换")
         return out
 
@@ -796,6 +806,7 @@ def _targets_table(forms: list) -> Table:
 def _indicators_table(forms: list) -> Table:
     voc = vocabulary()
     t = _base(INDICATORS, forms)
+    t.title = f"{t.title}（绩效指标）"                       # its own workbook name beside the forms' table
     rows = [(f, i) for f in forms for i in _in_period_order(carried(f.indicators)) if i.level3 or i.value]
     has_period = any(i.period for _, i in rows)
     t.columns = [c for c in voc.grid_columns if c != PERIOD or has_period]

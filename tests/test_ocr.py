@@ -1,0 +1,286 @@
+"""Scanned pages, garbled text layers and rotated pages (converters.ocr, read_page's turning).
+
+Scans are made here: generated budget PDFs are rasterised, tilted, salted with specks and placed as the only
+content of image-only pages. OCR is slow, so the scanned documents are few and small.
+"""
+import io
+import multiprocessing as mp
+
+import numpy as np
+import pdfplumber
+import pypdfium2 as pdfium
+import pytest
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
+
+import pdfgen as g
+from conftest import SHARED
+from converters import ocr
+from converters.layout import group_lines
+from converters.model import CellSource, ConversionError, Table
+from converters.pdf_reader import Char, PageContent, iter_pages, open_pdf, read_page, text_turns, turn_page
+from converters.pipeline import convert_document
+from test_engine import assert_matches
+
+
+def _page(chars=(), cover=0.0, images=0, width=595.0, height=842.0):
+    return PageContent(1, width, height, list(chars), [], [], images, cover)
+
+
+def _line(text, x=50.0, top=100.0, size=10.0, gap=0.0):
+    out = []
+    for ch in text:
+        out.append(Char(ch, x, x + size, top, top + size, size))
+        x += size + gap
+    return out
+
+
+def _raster(page, scale, angle, turn, noise, rng):
+    img = page.render(scale=scale, grayscale=True).to_pil()
+    img = img.rotate(angle, resample=3, fillcolor=255)            # tilted on the scanner glass
+    if turn:
+        img = img.rotate(-90 * turn, expand=True)                   # fed sideways
+    arr = np.array(img)
+    specks = rng.random(arr.shape) < noise
+    arr[specks] = rng.integers(60, 200, int(specks.sum()))
+    return arr
+
+
+def scan_pdf(doc_spec, path, *, angle=1.5, turn=0, noise=0.0005, scale=2.0, seed=1, text_layer=None):
+    """The generated document printed and scanned: every page an image only (tilted by `angle` degrees, turned
+    by `turn` clockwise quarter turns, with dark specks); `text_layer` adds an invisible line of text on top
+    (a noisy OCR layer)."""
+    from PIL import Image
+    data, facts = g.build_pdf_bytes(doc_spec)
+    src = pdfium.PdfDocument(data)
+    rng = np.random.default_rng(seed)
+    c = canvas.Canvas(str(path))
+    for i in range(len(src)):
+        arr = _raster(src[i], scale, angle, turn, noise, rng)
+        buf = io.BytesIO()
+        Image.fromarray(arr).save(buf, format="PNG")
+        buf.seek(0)
+        w, h = arr.shape[1] / scale, arr.shape[0] / scale
+        c.setPageSize((w, h))
+        c.drawImage(ImageReader(buf), 0, 0, width=w, height=h)
+        if text_layer:
+            c.setFont(g._register_font(g.DEFAULT_FONT), 10)
+            t = c.beginText(60, h - 60)
+            t.setTextRenderMode(3)                                  # invisible, as OCR software writes it
+            for k, line in enumerate(text_layer):
+                t.setTextOrigin(60, h - 60 - 14 * k)
+                t.textLine(line)
+            c.drawText(t)
+        c.showPage()
+    c.save()
+    src.close()
+    return facts
+
+
+def small_document():
+    budget = g.make_budget(seed=3)
+    tp, tp_exp = g.three_public(budget)
+    op, op_exp = g.operating_expenses(budget)
+    return g.DocSpec([tp, op], several_per_page=True), [tp_exp, op_exp]
+
+
+# ---------------------------------------------------------------------------------------------- deciding
+def test_a_clean_text_page_is_kept():
+    assert ocr.ocr_need(_page(_line("一般公共预算财政拨款支出合计"))) is None
+
+
+def test_a_page_of_images_without_text_is_read_by_ocr():
+    assert ocr.ocr_need(_page(cover=1.0, images=1)) == "image"
+    assert ocr.ocr_need(_page(cover=0.01, images=1)) is None        # a logo on an empty page
+
+
+@pytest.mark.parametrize("chars", [
+    _line("一般公共预算") + [Char("(cid:12)", 200, 210, 100, 110, 10)] * 6,    # (cid:NN) glyphs
+    _line("一般\ue000\ue001\ue002公共"),                                  # private-use characters
+    _line("扇温易人民政府办公富县委机关事务中心", gap=8.0),                  # spaced out one by one
+])
+def test_a_suspect_text_layer_is_compared_with_the_image(chars):
+    assert ocr.ocr_need(_page(chars)) == "verify"
+
+
+def test_text_over_a_full_page_image_is_compared_with_the_image():
+    assert ocr.ocr_need(_page(_line("一般公共预算财政拨款"), cover=1.0, images=1)) == "verify"
+
+
+def test_amounts_lose_scan_specks_and_a_colon_decimal_point_is_flagged():
+    def read(text):
+        out = ocr.amount_cleanup([(ch, 0, 1, 0.99) for ch in text])
+        return "".join(c[0] for c in out), [c[0] for c in out if c[3] < ocr.SETTINGS.low_confidence]
+    assert read("951.48.") == ("951.48", [])
+    assert read(".2.01") == ("2.01", [])
+    assert read("873:18") == ("873.18", ["."])
+    assert read("2022年") == ("2022年", [])
+    assert read("12.") == ("12.", [])                                  # not an amount: left for the checks
+
+
+# ---------------------------------------------------------------------------------------------- image geometry
+def _ruled_image(angle):
+    import cv2
+    img = np.full((900, 700), 255, np.uint8)
+    for y in range(100, 800, 50):
+        cv2.line(img, (60, y), (640, y), 0, 2)
+    for x in (60, 250, 450, 640):
+        cv2.line(img, (x, 100), (x, 750), 0, 2)
+    return ocr.rotate(img, angle, 255)
+
+
+@pytest.mark.parametrize("angle", [-1.5, 0.0, 1.5, 3.0])
+def test_skew_is_measured_and_levelled(angle):
+    img = _ruled_image(angle)
+    found = ocr.skew_angle(ocr.ink_mask(img), 5.0)
+    assert abs(found + angle) < 0.1
+    level = ocr.rotate(img, found, 255)
+    assert abs(ocr.skew_angle(ocr.ink_mask(level), 5.0)) < 0.1
+
+
+def test_ruling_lines_are_found_in_the_image():
+    ink = ocr.ink_mask(_ruled_image(0.0))
+    h, v = ocr.ruling_masks(ink, 2.0)
+    hs = ocr.segments(h, True, 6)
+    vs = ocr.segments(v, False, 6)
+    assert sorted(round(p) for p, _, _ in hs) == list(range(100, 800, 50))
+    assert sorted(round(p) for p, _, _ in vs) == [60, 250, 450, 640]
+    assert all(a <= 61 and e >= 639 for _, a, e in hs)
+
+
+# ---------------------------------------------------------------------------------------------- rotated text pages
+def _rotate_pages(src, dst, rotation):
+    pdf = pdfium.PdfDocument(str(src))
+    for i in range(len(pdf)):
+        pdf[i].set_rotation(rotation)
+    pdf.save(str(dst))
+    pdf.close()
+
+
+@pytest.mark.parametrize("rotation", [90, 270])
+def test_a_table_printed_sideways_reads_upright(tmp_path, rotation):
+    spec, expected = g.sample_document(ruling="grid", landscape=True)
+    g.build_pdf(spec, tmp_path / "flat.pdf")
+    _rotate_pages(tmp_path / "flat.pdf", tmp_path / "sideways.pdf", rotation)
+    n = expected[0].pages[0]
+    with pdfplumber.open(tmp_path / "sideways.pdf") as pdf:
+        assert pdf.pages[n - 1].width < pdf.pages[n - 1].height     # displayed portrait, text running down/up
+        page = read_page(pdf.pages[n - 1], n)
+    assert page.width > page.height                                 # turned back to landscape
+    doc = convert_document(tmp_path / "sideways.pdf")
+    assert [t.form for t in doc.tables] == [e.form for e in expected]
+    for exp, table in zip(expected, doc.tables):
+        assert_matches(table, exp)
+
+
+def test_turning_a_page_moves_characters_and_rules():
+    from converters.pdf_reader import Rule
+    chars = [Char(ch, 100, 110, 50 + 10 * k, 60 + 10 * k, 10) for k, ch in enumerate("项目名称")]   # reads down
+    page = PageContent(1, 400, 600, chars, [Rule(300, 20, 380)], [Rule(90, 40, 200)], 0)
+    assert text_turns(chars) == 3
+    turned = turn_page(page, 3)
+    assert (turned.width, turned.height) == (600, 400)
+    assert [ln.text for ln in group_lines(turned.chars)] == ["项目名称"]
+    assert turned.v_rules == [type(turned.v_rules[0])(300, 20, 380)]
+    assert turned.h_rules == [type(turned.h_rules[0])(400 - 90, 40, 200)]
+
+
+# ---------------------------------------------------------------------------------------------- review flags
+def test_cells_holding_low_confidence_characters_are_flagged():
+    t = Table("three_public", "表", columns=["项目", "合计"], rows=[["公务接待费", 1.5], ["合计", 3.0]],
+              sources=[[CellSource(1, (0, 0, 100, 20)), CellSource(1, (100, 0, 200, 20))],
+                       [CellSource(1, (0, 20, 100, 40)), CellSource(2, (100, 20, 200, 40))]])
+    ocr.flag_uncertain_cells([t], {1: [(150, 5, 155, 15, 0.42, "5")], 2: []})
+    assert [(i.code, i.severity, i.row, i.col) for i in t.issues] == [("low_confidence", "warning", 0, 1)]
+    assert "42%" in t.issues[0].message and "第 1 页" in t.issues[0].message
+
+
+# ---------------------------------------------------------------------------------------------- OCR (slow)
+def test_models_ship_with_the_package():
+    from pathlib import Path
+    import rapidocr
+    models = Path(rapidocr.__file__).parent / "models"
+    assert list(models.glob("*det*.onnx")) and list(models.glob("*rec*.onnx"))
+
+
+def test_a_tilted_speckled_scan_converts_like_the_text_pdf(tmp_path):
+    spec, expected = small_document()
+    scan_pdf(spec, tmp_path / "scan.pdf", angle=1.5, noise=0.0005)
+    doc = convert_document(tmp_path / "scan.pdf")
+    assert [t.form for t in doc.tables] == [e.form for e in expected]
+    for exp, table in zip(expected, doc.tables):
+        assert_matches(table, exp)
+        assert table.unit_name == exp.unit_name and table.year == exp.year
+        assert not [i for i in table.issues if i.severity == "error"]
+
+
+def test_a_landscape_scan_fed_sideways_reads_upright(tmp_path):
+    budget = g.make_budget(seed=5)
+    spec, exp = g.three_public(budget, landscape=True)
+    scan_pdf(g.DocSpec([spec]), tmp_path / "sideways.pdf", angle=-1.0, turn=1)
+    with pdfplumber.open(tmp_path / "sideways.pdf") as pdf:
+        assert pdf.pages[0].width < pdf.pages[0].height            # stored portrait
+    doc = convert_document(tmp_path / "sideways.pdf")
+    (table,) = doc.tables
+    assert_matches(table, exp)
+
+
+def test_a_garbled_text_layer_is_replaced_by_ocr(tmp_path):
+    spec, expected = small_document()
+    garbage = ["扇 温 易 人 民 政 府 办 公 富", "项 国 属 性 一 次 性 项 育", "安 搜 期 资 金 业 额 1 4 5 , 0 0 0"]
+    scan_pdf(spec, tmp_path / "layer.pdf", angle=0.5, text_layer=garbage)
+    with open_pdf(tmp_path / "layer.pdf") as pdf:
+        raw = read_page(pdf.pages[0], 1)                             # without a path: the text layer as is
+    assert "扇" in "".join(c.text for c in raw.chars) and ocr.ocr_need(raw) == "verify"
+    doc = convert_document(tmp_path / "layer.pdf")
+    assert [t.form for t in doc.tables] == [e.form for e in expected]
+    for exp, table in zip(expected, doc.tables):
+        assert_matches(table, exp)
+
+
+def test_a_page_where_ocr_finds_nothing_is_reported(tmp_path):
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("L", (400, 560), 235).save(buf, format="PNG")
+    buf.seek(0)
+    c = canvas.Canvas(str(tmp_path / "blank.pdf"))
+    c.drawImage(ImageReader(buf), 0, 0, width=595, height=842)
+    c.showPage()
+    c.save()
+    with pytest.raises(ConversionError) as e:
+        convert_document(tmp_path / "blank.pdf")
+    assert "blank.pdf" in str(e.value) and "OCR 未识别出任何文字" in str(e.value)
+
+
+def _engine_pid(_):
+    import os
+    ocr.engine()
+    return os.getpid(), list(ocr._engines)
+
+
+def test_each_page_reading_process_loads_its_own_engine():
+    ocr.engine()
+    with mp.get_context("fork").Pool(2) as pool:
+        for pid, keys in pool.map(_engine_pid, range(2)):
+            assert pid in keys and len(keys) == 2                     # its own, beside the parent's (forked)
+
+
+def test_scanned_pages_are_read_in_parallel_processes(tmp_path):
+    spec, expected = small_document()
+    spec.tables.insert(1, g.PageBreak())
+    scan_pdf(spec, tmp_path / "two.pdf", angle=-1.5)
+    with open_pdf(tmp_path / "two.pdf") as pdf:
+        pages = list(iter_pages(pdf, tmp_path / "two.pdf", workers=2, chunk=1))
+    assert [p.number for p in pages] == [1, 2]
+    assert all(p.chars and p.h_rules and p.v_rules for p in pages)
+
+
+def test_the_noisy_ocr_layer_of_a_real_scan_is_recognised():
+    path = SHARED / "real" / "fixtures_cjk" / "pdfplumber_pr-136-example.pdf"
+    if not path.exists():
+        pytest.skip("shared fixtures absent")
+    with open_pdf(path) as pdf:
+        page = read_page(pdf.pages[0], 1)
+    assert ocr.ocr_need(page) == "verify"
+    gray = ocr.render_page(path, 1, ocr.SETTINGS.scale)
+    assert ocr.text_layer_agreement(page, gray) < ocr.SETTINGS.agreement
