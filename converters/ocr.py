@@ -3,12 +3,13 @@
 `recognize_if_needed(path, page)` is called for every PDF page. A page is read from its image instead of its
 text layer when it has no text but images, or when its text layer is suspect (images cover much of the page,
 (cid:NN) glyphs, private-use or rare characters, characters spaced out one by one) and does not match what
-the page shows: a sample of its lines is recognised from the rendered page and compared.
+the page shows: its longest runs of text are recognised from the rendered page and compared.
 
 Reading a page: render it (pypdfium2), turn it upright (quarter turns) and deskew it, find the ruling lines in
 the image, recognise the text with RapidOCR (ONNX Runtime; the models ship inside the rapidocr wheel, nothing
 is downloaded) and return a PageContent in PDF points like a text page's, so the same layout and grid code
-reads it. Characters recognised with low confidence are listed in `PageContent.uncertain`;
+reads it. Letters, digits and number punctuation recognised with low confidence are listed in
+`PageContent.uncertain`;
 `flag_uncertain_cells` turns them into `low_confidence` issues on the cells that hold them.
 """
 from __future__ import annotations
@@ -34,9 +35,10 @@ class OcrSettings:
     scan_cover: float = 0.3           # images covering this share make a text layer suspect
     garbage_share: float = 0.05       # share of unusable characters that makes a text layer suspect
     spaced_share: float = 0.5         # share of CJK neighbours set apart that makes a text layer suspect
-    sample_lines: int = 12            # runs of text-layer text compared with the image
-    run_gap: float = 1.5              # gap (× font size) that ends a run of text
-    agreement: float = 0.985          # text layer vs. image similarity needed to keep the text layer
+    sample_runs: int = 12             # runs of text-layer text compared with the image
+    run_gap: float = 1.5              # gap (× font size) that ends a run
+    run_chars: int = 20               # longest run (recognition of long lines degrades)
+    agreement: float = 0.995          # share of sampled text-layer characters the image must confirm
     max_skew: float = 5.0             # degrees searched for deskewing
     rule_min_len: float = 10.0        # pt: shortest ruling segment taken from an image
     rule_max_width: float = 3.0       # pt: thicker strokes are filled areas, not rules
@@ -96,6 +98,8 @@ def ocr_need(page: PageContent, settings: OcrSettings = SETTINGS) -> Optional[st
 
 
 def recognize_if_needed(path: Path, page: PageContent, settings: OcrSettings = SETTINGS) -> PageContent:
+    """The page as read from its text layer, or from its image when `ocr_need` says so and (for a suspect text
+    layer) the image does not confirm the text."""
     need = ocr_need(page, settings)
     if need is None:
         return page
@@ -142,6 +146,8 @@ def render_page(path: Path, number: int, scale: float) -> np.ndarray:
 def _rec(img: np.ndarray) -> tuple:
     """(text, score) of one text-line image, recognition only (every flag given, as in `recognise`)."""
     import cv2
+    if img.size == 0:
+        return "", 0.0
     res = engine()(cv2.cvtColor(img, cv2.COLOR_GRAY2BGR), use_det=False, use_cls=False, use_rec=True,
                    return_word_box=False)
     if not res.txts:
@@ -151,27 +157,51 @@ def _rec(img: np.ndarray) -> tuple:
 
 # ---------------------------------------------------------------------------------------------- text layer check
 def _plain(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    """Letters, digits and CJK only: punctuation (dot leaders, commas) is read too unevenly to compare."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum())
+
+
+def text_runs(chars: list, settings: OcrSettings = SETTINGS) -> list:
+    """Runs of text-layer characters to compare with the image: parts of lines split at wide gaps (a table row
+    crossed by ruling lines reads poorly as one image) and cut to at most `run_chars` characters."""
+    from .layout import group_lines
+    out = []
+    for ln in group_lines(chars):
+        run = [ln.chars[0]]
+        for c in ln.chars[1:] + [None]:
+            if c is not None and c.x0 - run[-1].x1 <= settings.run_gap * ln.size and len(run) < settings.run_chars:
+                run.append(c)
+                continue
+            out.append(run)
+            run = [c]
+    return out
 
 
 def text_layer_agreement(page: PageContent, gray: np.ndarray, settings: OcrSettings = SETTINGS) -> float:
-    """How well the text layer's longest runs of text match what the image shows there (0..1, by length).
-    Runs, not whole lines: a table row crossed by ruling lines reads poorly as one image."""
-    from .layout import group_lines
+    """Share of the characters of the text layer's longest runs that the image shows there (runs off the page
+    are left out); 0 when nothing could be compared."""
     s = gray.shape[1] / page.width
-    runs = [(x0, x1, ln.top, ln.bottom, ln.size, _plain(text))
-            for ln in group_lines(page.chars) for x0, x1, text in ln.chunks(settings.run_gap)]
-    total = matched = 0.0
-    for x0, x1, top, bottom, size, text in sorted(runs, key=lambda r: -len(r[5]))[:settings.sample_lines]:
-        pad = 0.3 * size
-        y0, y1 = int(max(0, (top - pad) * s)), int(min(gray.shape[0], (bottom + pad) * s))
-        x0, x1 = int(max(0, (x0 - pad) * s)), int(min(gray.shape[1], (x1 + pad) * s))
-        if not text or y1 - y0 < 4 or x1 - x0 < 4:
+    runs = sorted(text_runs(page.chars, settings), key=lambda r: -len(_plain("".join(c.text for c in r))))
+    total = wrong = 0
+    for run in runs[:settings.sample_runs]:
+        text = _plain("".join(c.text for c in run))
+        pad = 0.3 * max(c.size for c in run)
+        y0 = int(max(0, (min(c.top for c in run) - pad) * s))
+        y1 = int(min(gray.shape[0], (max(c.bottom for c in run) + pad) * s))
+        x0, x1 = int(max(0, (run[0].x0 - pad) * s)), int(min(gray.shape[1], (run[-1].x1 + pad) * s))
+        if not text or y1 - y0 < 4 or x1 - x0 < 4 or min(c.top for c in run) < 0 or run[-1].x1 > page.width:
             continue
         seen, _ = _rec(gray[y0:y1, x0:x1])
         total += len(text)
-        matched += len(text) * difflib.SequenceMatcher(None, text, _plain(seen), autojunk=False).ratio()
-    return matched / total if total else 0.0
+        wrong += misread(text, _plain(seen))
+    return 1.0 - wrong / total if total else 0.0
+
+
+def misread(text: str, seen: str) -> int:
+    """Characters of `text` the image shows otherwise or not at all. Characters the image shows beyond them
+    do not count: the crop around a run catches its neighbours' edges."""
+    ops = difflib.SequenceMatcher(None, text, seen, autojunk=False).get_opcodes()
+    return sum(i2 - i1 for tag, i1, i2, _, _ in ops if tag in ("replace", "delete"))
 
 
 # ---------------------------------------------------------------------------------------------- image geometry
@@ -230,8 +260,7 @@ def segments(mask: np.ndarray, horizontal: bool, max_width: float) -> list:
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     out = []
     for x, y, w, h, _ in stats[1:]:
-        across, along = (h, w) if horizontal else (w, h)
-        if across <= max_width:
+        if (h if horizontal else w) <= max_width:
             out.append((y + h / 2, x, x + w) if horizontal else (x + w / 2, y, y + h))
     return out
 
@@ -327,18 +356,31 @@ def _ink_rows(ink: np.ndarray, box: TextBox) -> Optional[tuple]:
     return (y0 + best[0], y0 + best[1]) if best else None
 
 
+def _ink_cols(band: np.ndarray, x0: float, x1: float) -> tuple:
+    """A character's box narrowed to its ink: the recogniser's boxes tile the line, hiding the gaps between
+    the labels of neighbouring columns that were read as one line."""
+    a = int(max(0, x0))
+    cols = np.flatnonzero(band[:, a:int(max(a, x1)) + 1].any(axis=0))
+    return (a + cols[0], a + cols[-1] + 1) if len(cols) else (x0, x1)
+
+
+_NUMBER_MARKS = ".,-"      # punctuation that changes an amount; other punctuation is not worth a review
+
+
 def page_chars(boxes: list, ink: np.ndarray, scale: float, settings: OcrSettings = SETTINGS) -> tuple:
     """(chars, uncertain) in PDF points. A line's characters share its height: the line's ink height taken
-    as `em_share` of the font size, centred on the ink."""
+    as `em_share` of the font size, centred on the ink; each spans its own ink across."""
     chars, uncertain = [], []
     for box in boxes:
         rows = _ink_rows(ink, box) or (box.top, box.bottom)
         size = (rows[1] - rows[0]) / settings.em_share
         mid = (rows[0] + rows[1]) / 2
         top, bottom = (mid - size / 2) / scale, (mid + size / 2) / scale
+        band = ink[int(rows[0]):int(rows[1]) + 1]
         for text, x0, x1, score in box.chars:
+            x0, x1 = _ink_cols(band, x0, x1)
             chars.append(Char(text, x0 / scale, x1 / scale, top, bottom, size / scale))
-            if score < settings.low_confidence:
+            if score < settings.low_confidence and (text.isalnum() or text in _NUMBER_MARKS):
                 uncertain.append((x0 / scale, top, x1 / scale, bottom, score, text))
     return chars, uncertain
 
@@ -393,6 +435,15 @@ def _prepared(gray: np.ndarray, settings: OcrSettings) -> tuple:
     return gray, ink_mask(gray)
 
 
+def _in_text_box(pos: float, start: float, end: float, horizontal: bool, boxes: list, tol: float = 2.0) -> bool:
+    """Is a straight stroke inside one recognised text line (a long stroke of a large character, not a rule)?"""
+    for b in boxes:
+        (a0, a1), (c0, c1) = ((b.x0, b.x1), (b.top, b.bottom)) if horizontal else ((b.top, b.bottom), (b.x0, b.x1))
+        if a0 - tol <= start and end <= a1 + tol and c0 - tol <= pos <= c1 + tol:
+            return True
+    return False
+
+
 def read_image(gray: np.ndarray, page: PageContent, settings: OcrSettings = SETTINGS) -> PageContent:
     """The page read from its rendered image: upright, levelled, ruling lines and recognised characters in
     PDF points. Returns the page without characters when nothing is recognised."""
@@ -406,16 +457,13 @@ def read_image(gray: np.ndarray, page: PageContent, settings: OcrSettings = SETT
     scale = settings.scale
     hmask, vmask = ruling_masks(ink, scale, settings)
     width = settings.rule_max_width * scale
-    h_px = segments(hmask, True, width)
-    v_px = segments(vmask, False, width)
+    h_rules = [Rule(p / scale, a / scale, e / scale) for p, a, e in segments(hmask, True, width)
+               if not _in_text_box(p, a, e, True, boxes)]
+    v_rules = [Rule(p / scale, a / scale, e / scale) for p, a, e in segments(vmask, False, width)
+               if not _in_text_box(p, a, e, False, boxes)]
     text_ink = ink.copy()
     text_ink[(hmask > 0) | (vmask > 0)] = 0
     chars, uncertain = page_chars(boxes, text_ink, scale, settings)
-    inside = lambda s, horizontal: any(
-        (b.x0 - 2 <= s[1] and s[2] <= b.x1 + 2 and b.top - 2 <= s[0] <= b.bottom + 2) if horizontal else
-        (b.top - 2 <= s[1] and s[2] <= b.bottom + 2 and b.x0 - 2 <= s[0] <= b.x1 + 2) for b in boxes)
-    h_rules = [Rule(p / scale, a / scale, e / scale) for p, a, e in h_px if not inside((p, a, e), True)]
-    v_rules = [Rule(p / scale, a / scale, e / scale) for p, a, e in v_px if not inside((p, a, e), False)]
     height, width_pt = gray.shape[0] / scale, gray.shape[1] / scale
     return replace(page, width=width_pt, height=height, chars=chars, h_rules=h_rules, v_rules=v_rules,
                    uncertain=uncertain)

@@ -469,8 +469,9 @@ class PerformanceReader:
                 self.layout.goals[lab.column] = (c.x0, c.x1)
                 form.section, form.open_field = "goals", None
             else:
-                if v is not None and form.pending is not None and first_row and _same_x(form.pending, v, tol):
-                    self._set(form, lab.column, form.pending)    # its first part ended the previous page
+                pending = form.pending
+                if v is not None and pending is not None and first_row and _aligned(pending, (v.x0, v.x1), tol):
+                    self._set(form, lab.column, pending)         # its first part ended the previous page
                 form.pending = None
                 self._set(form, lab.column, v)
                 form.section = "fields"
@@ -512,7 +513,7 @@ class PerformanceReader:
         goal = next((col for col, (x0, x1) in self.layout.goals.items() if x0 - tol <= c.cx <= x1 + tol), None)
         if label_row and form.section == "fields":
             grid = goal = None
-        if form.section == "grid" or (grid is not None and _aligned(c, grid, tol)):
+        if form.section == "grid" or (grid is not None and _aligned(c, (grid.x0, grid.x1), tol)):
             if grid is not None:
                 form.section = "grid"
                 grid_cells.append((c, grid))
@@ -691,13 +692,9 @@ def _right_neighbours(cells: list, tol: float) -> dict:
     return out
 
 
-def _same_x(a: Cell, b: Cell, tol: float) -> bool:
-    return abs(a.x0 - b.x0) <= tol and abs(a.x1 - b.x1) <= tol
-
-
-def _aligned(c: Cell, col, tol: float) -> bool:
-    x0, x1 = (col.x0, col.x1) if isinstance(col, GridColumn) else col
-    return abs(c.x0 - x0) <= tol and abs(c.x1 - x1) <= tol
+def _aligned(c: Cell, span: tuple, tol: float) -> bool:
+    """Does the cell have these left and right edges?"""
+    return abs(c.x0 - span[0]) <= tol and abs(c.x1 - span[1]) <= tol
 
 
 # ---------------------------------------------------------------------------------------------- joining forms

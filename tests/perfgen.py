@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Optional
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas as _canvas

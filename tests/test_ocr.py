@@ -214,12 +214,13 @@ def test_a_tilted_speckled_scan_converts_like_the_text_pdf(tmp_path):
         assert not [i for i in table.issues if i.severity == "error"]
 
 
-def test_a_landscape_scan_fed_sideways_reads_upright(tmp_path):
+@pytest.mark.parametrize("turn", [1, 2])
+def test_a_landscape_scan_fed_sideways_or_upside_down_reads_upright(tmp_path, turn):
     budget = g.make_budget(seed=5)
     spec, exp = g.three_public(budget, landscape=True)
-    scan_pdf(g.DocSpec([spec]), tmp_path / "sideways.pdf", angle=-1.0, turn=1)
+    scan_pdf(g.DocSpec([spec]), tmp_path / "sideways.pdf", angle=-1.0, turn=turn)
     with pdfplumber.open(tmp_path / "sideways.pdf") as pdf:
-        assert pdf.pages[0].width < pdf.pages[0].height            # stored portrait
+        assert (pdf.pages[0].width < pdf.pages[0].height) == (turn == 1)     # sideways: stored portrait
     doc = convert_document(tmp_path / "sideways.pdf")
     (table,) = doc.tables
     assert_matches(table, exp)
@@ -236,6 +237,26 @@ def test_a_garbled_text_layer_is_replaced_by_ocr(tmp_path):
     assert [t.form for t in doc.tables] == [e.form for e in expected]
     for exp, table in zip(expected, doc.tables):
         assert_matches(table, exp)
+
+
+def test_a_text_layer_the_image_confirms_is_kept(tmp_path):
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("L", (400, 560), 245).save(buf, format="PNG")          # a full-page background (letterhead)
+    buf.seek(0)
+    c = canvas.Canvas(str(tmp_path / "background.pdf"))
+    c.drawImage(ImageReader(buf), 0, 0, width=595, height=842)
+    c.setFont(g._register_font(g.DEFAULT_FONT), 12)
+    lines = ["一般公共预算财政拨款支出合计", "政府性基金预算财政拨款", "国有资本经营预算财政拨款收入"]
+    for k, line in enumerate(lines):
+        c.drawString(80, 700 - 30 * k, line)
+    c.showPage()
+    c.save()
+    with open_pdf(tmp_path / "background.pdf") as pdf:
+        raw = read_page(pdf.pages[0], 1)
+        page = read_page(pdf.pages[0], 1, tmp_path / "background.pdf")
+    assert ocr.ocr_need(raw) == "verify"
+    assert page.chars == raw.chars and not page.uncertain
 
 
 def test_a_page_where_ocr_finds_nothing_is_reported(tmp_path):
