@@ -6,7 +6,7 @@
 
 Both sides run as a fresh single process (interpreter start-up and imports included), one after the other:
   baseline  `pdfplumber.open(p).pages[i].extract_tables()` for every page of every PDF
-  engine    `python main.py convert PDFs --out TMP --overwrite` (detection, stitching, standardization, checks,
+  engine    `python main.py convert PDFs --out TMP --overwrite --jobs 1` (detection, stitching, standardization, checks,
             workbooks and tables.json; the CLI converts one document at a time)
 Prints seconds, seconds per page and the ratio engine / baseline.
 """
@@ -66,7 +66,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as out:
         for _ in range(a.repeat):
             base.append(timed([sys.executable, "-c", BASELINE, *map(str, pdfs)]))
-            engine.append(timed([sys.executable, "main.py", "convert", *map(str, pdfs), "--out", out, "--overwrite"]))
+            engine.append(timed([sys.executable, "main.py", "convert", *map(str, pdfs), "--out", out, "--overwrite",
+                                 "--jobs", "1"]))
     b, e = min(base), min(engine)
     print(f"{len(pdfs)} PDFs, {pages} pages, best of {a.repeat}")
     print(f"pdfplumber extract_tables(): {b:7.2f} s  {b / pages * 1000:6.1f} ms/page")
