@@ -45,7 +45,7 @@ class OcrSettings:
     min_score: float = 0.5            # OCR text below this confidence is dropped
     low_confidence: float = 0.8       # characters below this confidence are flagged for review
     repaired_score: float = 0.3       # confidence of a character OCR read as another (":" as ".")
-    em_share: float = 0.85            # ink height of a text line as a share of its font size
+    em_share: float = 0.9             # ink height of a text line as a share of its font size
 
 
 SETTINGS = OcrSettings()
@@ -112,15 +112,21 @@ def recognize_if_needed(path: Path, page: PageContent, settings: OcrSettings = S
 # ---------------------------------------------------------------------------------------------- engine, rendering
 _engines: dict = {}      # pid → engine. A forked process keeps its parent's entry untouched: tearing down sessions
                          # whose thread pools did not survive the fork can hang.
+_threads: dict = {}      # pid → ONNX Runtime threads set for that process
+
+
+def set_threads(n: int) -> None:
+    """ONNX Runtime threads of this process's engine, before it loads: processes that OCR side by side (page
+    readers, batch workers) share the cores (default: all of them)."""
+    _threads[os.getpid()] = n
 
 
 def engine():
     """The RapidOCR engine of this process: models load once per process. A process forked from one that ran
-    ONNX Runtime (page readers, batch workers) runs it on one thread: a thread pool used before the fork
-    deadlocks in the child, and parallel processes share the cores anyway."""
+    ONNX Runtime runs it on one thread: a thread pool used before the fork deadlocks in the child."""
     pid = os.getpid()
     if pid not in _engines:
-        threads = 1 if _engines else -1
+        threads = 1 if _engines else _threads.get(pid, -1)
         try:
             from rapidocr import RapidOCR
             _engines[pid] = RapidOCR(params={
@@ -296,7 +302,7 @@ def recognise(img: np.ndarray, settings: OcrSettings = SETTINGS) -> list:
         quad = np.asarray(quad, dtype=float)
         x0, top = quad.min(axis=0)
         x1, bottom = quad.max(axis=0)
-        chars = amount_cleanup(_char_boxes(text, float(score), word, x0, x1), settings)
+        chars = matched_brackets(amount_cleanup(_char_boxes(text, float(score), word, x0, x1), settings))
         out.append(TextBox(x0, top, x1, bottom, chars, float(score)))
     return out
 
@@ -314,6 +320,21 @@ def amount_cleanup(chars: list, settings: OcrSettings = SETTINGS) -> list:
     last = max(i for i, c in enumerate(chars) if c[0].isdigit())
     return [c if c[0] != ":" else (".", c[1], c[2], min(c[3], settings.repaired_score))
             for c in chars[first:last + 1]]
+
+
+_CLOSING = {"(": ")", "（": "）"}
+
+
+def matched_brackets(chars: list) -> list:
+    """A closing bracket takes the width of the bracket it closes: OCR tells "）" from ")" by spacing only."""
+    out, opened = [], []
+    for c in chars:
+        if c[0] in _CLOSING:
+            opened.append(c[0])
+        elif c[0] in (")", "）") and opened:
+            c = (_CLOSING[opened.pop()],) + tuple(c[1:])
+        out.append(c)
+    return out
 
 
 def _char_boxes(text: str, score: float, words, x0: float, x1: float) -> list:
@@ -356,6 +377,23 @@ def _ink_rows(ink: np.ndarray, box: TextBox) -> Optional[tuple]:
     return (y0 + best[0], y0 + best[1]) if best else None
 
 
+def line_rows(ink: np.ndarray, boxes: list) -> list:
+    """Per text box, the ink rows of its visual line: a box whose ink lies within another's rows (a short
+    "二、" detected apart from its text, a row's amount beside its label) takes the taller box's rows, so that
+    their characters fall on one line with one size. Rows that merely overlap (a centred amount beside a
+    wrapped label) stay apart."""
+    own = [_ink_rows(ink, b) or (b.top, b.bottom) for b in boxes]
+    height = lambda r: r[1] - r[0]
+    out = list(own)
+    for i in sorted(range(len(boxes)), key=lambda k: -height(own[k])):
+        r0, r1 = own[i]
+        for j, (s0, s1) in enumerate(own):
+            if out[j] is own[j] and j != i and height(own[j]) <= height(own[i]) \
+                    and min(r1, s1) - max(r0, s0) >= 0.8 * (s1 - s0):
+                out[j] = out[i]
+    return out
+
+
 def _ink_cols(band: np.ndarray, x0: float, x1: float) -> tuple:
     """A character's box narrowed to its ink: the recogniser's boxes tile the line, hiding the gaps between
     the labels of neighbouring columns that were read as one line."""
@@ -368,11 +406,10 @@ _NUMBER_MARKS = ".,-"      # punctuation that changes an amount; other punctuati
 
 
 def page_chars(boxes: list, ink: np.ndarray, scale: float, settings: OcrSettings = SETTINGS) -> tuple:
-    """(chars, uncertain) in PDF points. A line's characters share its height: the line's ink height taken
-    as `em_share` of the font size, centred on the ink; each spans its own ink across."""
+    """(chars, uncertain) in PDF points. A visual line's characters share its height: the line's ink height
+    taken as `em_share` of the font size, centred on the ink; each character spans its own ink across."""
     chars, uncertain = [], []
-    for box in boxes:
-        rows = _ink_rows(ink, box) or (box.top, box.bottom)
+    for box, rows in zip(boxes, line_rows(ink, boxes)):
         size = (rows[1] - rows[0]) / settings.em_share
         mid = (rows[0] + rows[1]) / 2
         top, bottom = (mid - size / 2) / scale, (mid + size / 2) / scale

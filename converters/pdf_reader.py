@@ -99,7 +99,8 @@ def iter_pages(pdf, path: Path, workers: int = 1, chunk: int = 4) -> Iterator[Pa
     import multiprocessing as mp
     ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
     ranges = [(start, min(start + chunk, n)) for start in range(0, n, chunk)]
-    with ctx.Pool(workers, initializer=_open_in_worker, initargs=(str(path),)) as pool:
+    threads = max(1, (os.cpu_count() or 1) // workers)       # OCR threads per reader
+    with ctx.Pool(workers, initializer=_open_in_worker, initargs=(str(path), threads)) as pool:
         for part in pool.imap(_read_range, ranges):
             yield from part
 
@@ -107,9 +108,11 @@ def iter_pages(pdf, path: Path, workers: int = 1, chunk: int = 4) -> Iterator[Pa
 _worker_pdf = None
 
 
-def _open_in_worker(path: str):
-    """Each page-reading process opens the file once."""
+def _open_in_worker(path: str, ocr_threads: int):
+    """Each page-reading process opens the file once; its OCR shares the cores with the other readers."""
     import pdfplumber
+    from .ocr import set_threads
+    set_threads(ocr_threads)
     global _worker_pdf
     _worker_pdf = pdfplumber.open(path)
 

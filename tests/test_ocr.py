@@ -18,7 +18,8 @@ from conftest import SHARED
 from converters import ocr
 from converters.layout import group_lines
 from converters.model import CellSource, ConversionError, Table
-from converters.pdf_reader import Char, PageContent, iter_pages, open_pdf, read_page, text_turns, turn_page
+from converters.pdf_reader import (Char, PageContent, Rule, iter_pages, open_pdf, read_page, text_turns,
+                                   turn_page)
 from converters.pipeline import convert_document
 from test_engine import assert_matches
 
@@ -118,6 +119,12 @@ def test_amounts_lose_scan_specks_and_a_colon_decimal_point_is_flagged():
     assert read("12.") == ("12.", [])                                  # not an amount: left for the checks
 
 
+def test_a_closing_bracket_matches_the_width_of_its_opening_one():
+    read = lambda text: "".join(c[0] for c in ocr.matched_brackets([(ch, 0, 1, 0.99) for ch in text]))
+    assert read("经费（第2批)") == "经费（第2批）"
+    assert read("房屋(平方米）") == "房屋(平方米)"
+
+
 # ---------------------------------------------------------------------------------------------- image geometry
 def _ruled_image(angle):
     import cv2
@@ -174,15 +181,14 @@ def test_a_table_printed_sideways_reads_upright(tmp_path, rotation):
 
 
 def test_turning_a_page_moves_characters_and_rules():
-    from converters.pdf_reader import Rule
     chars = [Char(ch, 100, 110, 50 + 10 * k, 60 + 10 * k, 10) for k, ch in enumerate("项目名称")]   # reads down
     page = PageContent(1, 400, 600, chars, [Rule(300, 20, 380)], [Rule(90, 40, 200)], 0)
     assert text_turns(chars) == 3
     turned = turn_page(page, 3)
     assert (turned.width, turned.height) == (600, 400)
     assert [ln.text for ln in group_lines(turned.chars)] == ["项目名称"]
-    assert turned.v_rules == [type(turned.v_rules[0])(300, 20, 380)]
-    assert turned.h_rules == [type(turned.h_rules[0])(400 - 90, 40, 200)]
+    assert turned.v_rules == [Rule(300, 20, 380)]
+    assert turned.h_rules == [Rule(400 - 90, 40, 200)]
 
 
 # ---------------------------------------------------------------------------------------------- review flags
