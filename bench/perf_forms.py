@@ -2,17 +2,17 @@
 
     python bench/perf_forms.py                  # 400 forms (襄垣 layout, several forms per page)
     python bench/perf_forms.py --forms 447 --layout county --keep /tmp/perf.pdf
+    python bench/perf_forms.py --jobs 1         # the CLI on one core (pages read in one process)
 
 Generates the document with tests/perfgen.py, then times, each as a fresh process run one after the other:
   baseline   pdfplumber's bare `extract_tables()` over every page, single process
-  CLI        `python main.py convert DOC --out TMP --overwrite` (end to end: reading, forms, checks, workbooks)
-  2 workers  the same conversion and export with `convert_document(DOC, workers=2)`: the pages are read by two
-             processes (what the CLI does once it passes `workers` for a large document)
+  CLI        `python main.py convert DOC --out TMP --overwrite` (end to end: reading, forms, checks, workbooks;
+             with one document and two cores its pages are read by two processes)
 and prints seconds, pages per second, the ratio to the baseline and the peak memory of each run: the largest
 resident set of any of its processes (resource.getrusage RUSAGE_CHILDREN, by a wrapper per run) and the peak of
 all its processes together (sampled from /proc); `--heap` adds the Python heap peak of the converting process
-(tracemalloc, in a separate untimed run). The converted tables are checked against the generated content (row
-counts), so a fast wrong answer does not pass unnoticed.
+(tracemalloc, in a separate untimed in-process run). The CLI's tables.json is checked against the generated
+content (row counts), so a fast wrong answer does not pass unnoticed.
 """
 import argparse
 import json
@@ -31,18 +31,14 @@ with pdfplumber.open(sys.argv[1]) as pdf:
         page.close()
 """
 
-TWO_WORKERS = """
-import json, sys
+HEAP = """
+import json, sys, tracemalloc
 sys.path.insert(0, sys.argv[3])
-if sys.argv[4] == "heap":
-    import tracemalloc
-    tracemalloc.start()
+tracemalloc.start()
 from converters.pipeline import convert_document
 from converters.export import export_document
-doc = convert_document(sys.argv[1], workers=2)
-export_document(doc, sys.argv[2], overwrite=True)
-heap = tracemalloc.get_traced_memory()[1] if sys.argv[4] == "heap" else None
-print(json.dumps({"rows": {t.form: len(t.rows) for t in doc.tables}, "heap_peak": heap}))
+export_document(convert_document(sys.argv[1]), sys.argv[2], overwrite=True)
+print(json.dumps({"heap_peak": tracemalloc.get_traced_memory()[1]}))
 """
 
 # Runs a command; reports its wall time, the largest resident set of any of its processes (getrusage) and the
@@ -113,6 +109,7 @@ def main() -> int:
     ap.add_argument("--layout", default="xiangyuan", choices=["xiangyuan", "county", "hebei"])
     ap.add_argument("--seed", type=int, default=4)
     ap.add_argument("--keep", help="write the generated PDF here (default: a temporary file)")
+    ap.add_argument("--jobs", type=int, help="the CLI's --jobs (default: its own, all cores)")
     ap.add_argument("--heap", action="store_true", help="also measure the Python heap peak (tracemalloc, an extra "
                                                          "run: tracing makes it several times slower)")
     a = ap.parse_args()
@@ -121,22 +118,24 @@ def main() -> int:
         pages, want = generate(pdf, a.forms, a.layout, a.seed)
         print(f"{a.forms} forms ({a.layout}), {pages} pages, {pdf.stat().st_size / 1e6:.1f} MB")
         base = measured([sys.executable, "-c", BASELINE, str(pdf)])
-        cli = measured([sys.executable, "main.py", "convert", str(pdf), "--out", str(Path(tmp) / "cli"),
-                        "--overwrite"])
-        two_cmd = [sys.executable, "-c", TWO_WORKERS, str(pdf), str(Path(tmp) / "two"), str(ROOT)]
-        two = measured(two_cmd + ["time"])
-        heap = json.loads(measured(two_cmd + ["heap"])["stdout"])["heap_peak"] if a.heap else None
-    got = json.loads(two["stdout"])
-    ok = all(got["rows"].get(form) == n for form, n in want.items())
+        cli_out = Path(tmp) / "cli"
+        cli = measured([sys.executable, "main.py", "convert", str(pdf), "--out", str(cli_out), "--overwrite"]
+                       + (["--jobs", str(a.jobs)] if a.jobs else []))
+        got = {t["form"]: len(t["rows"]) for t in
+               json.loads((cli_out / pdf.stem / "tables.json").read_text(encoding="utf-8"))["tables"]}
+        heap = None
+        if a.heap:
+            heap_cmd = [sys.executable, "-c", HEAP, str(pdf), str(Path(tmp) / "heap"), str(ROOT)]
+            heap = json.loads(measured(heap_cmd)["stdout"])["heap_peak"]
+    ok = all(got.get(form) == n for form, n in want.items())
     print(f"{'':28}{'seconds':>9}{'pages/s':>9}{'ratio':>7}{'max RSS':>10}{'tree RSS':>10}")
-    for name, r in (("pdfplumber extract_tables()", base), ("CLI (main.py convert)", cli),
-                    ("convert, 2 page workers", two)):
+    for name, r in (("pdfplumber extract_tables()", base), ("CLI (main.py convert)", cli)):
         print(f"{name:28}{r['wall']:9.2f}{pages / r['wall']:9.1f}{r['wall'] / base['wall']:7.2f}"
               f"{r['maxrss_kib'] / 1024:7.0f} MB{r['tree_peak'] / 2 ** 20:7.0f} MB")
     print("max RSS: the largest process of the run; tree RSS: peak of all its processes together")
     if heap is not None:
         print(f"Python heap peak of the converting process (tracemalloc, separate run): {heap / 1e6:.0f} MB")
-    print(f"rows: {got['rows']} expected {want} -> {'ok' if ok else 'MISMATCH'}")
+    print(f"rows: {got} expected {want} -> {'ok' if ok else 'MISMATCH'}")
     return 0 if ok else 1
 
 

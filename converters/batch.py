@@ -189,12 +189,14 @@ def export_job(doc, job: Job, out: Path, started: float) -> Path:
     return folder
 
 
-def run_job(job: Job, settings: BatchSettings) -> Result:
-    """Convert and export one document (in a worker process or a Dask task); never raises."""
+def run_job(job: Job, settings: BatchSettings, page_workers: int = 1) -> Result:
+    """Convert and export one document (in a worker process or a Dask task); never raises. `page_workers` > 1
+    reads a PDF's pages in that many processes (the cores the batch leaves idle)."""
     started = time.monotonic()
     name = Path(job.source).name
     try:
-        doc = convert_document(job.source, cancel=lambda: time.monotonic() - started > settings.timeout)
+        doc = convert_document(job.source, cancel=lambda: time.monotonic() - started > settings.timeout,
+                               workers=page_workers)
         folder = export_job(doc, job, settings.out, started)
     except Cancelled:
         return _failed(job, timeout_message(name, settings.timeout), time.monotonic() - started)
@@ -224,13 +226,16 @@ def _mp_context():
 
 
 def run_local(jobs: list, settings: BatchSettings) -> Iterator[Result]:
-    """Results as documents finish, from `settings.jobs` worker processes."""
+    """Results as documents finish, from `settings.jobs` worker processes. Fewer documents than jobs (one
+    large document is the common case) share the spare cores out as page readers."""
     from pebble import ProcessExpired, ProcessPool
-    pool = ProcessPool(max_workers=max(1, min(settings.jobs, len(jobs))), max_tasks=TASKS_PER_WORKER,
-                       context=_mp_context())
+    processes = max(1, min(settings.jobs, len(jobs)))
+    page_workers = max(1, settings.jobs // processes)
+    pool = ProcessPool(max_workers=processes, max_tasks=TASKS_PER_WORKER, context=_mp_context())
     finished = False
     try:
-        futures = {pool.schedule(run_job, (job, settings), timeout=settings.timeout): job for job in jobs}
+        futures = {pool.schedule(run_job, (job, settings, page_workers), timeout=settings.timeout): job
+                   for job in jobs}
         for future in as_completed(futures):
             job = futures[future]
             name = Path(job.source).name
@@ -255,6 +260,10 @@ def connect(address: str):
     try:
         from distributed import Client
     except ImportError as e:
+        import sys
+        if getattr(sys, "frozen", False):      # build.spec leaves Dask out of the double-click app
+            raise BatchError(f"无法使用 Dask 调度器 {address}：安装包版不含 Dask 集群模式（--scheduler），"
+                             "请在装有本项目及 dask[distributed] 的 Python 环境中运行 main.py convert") from e
         raise BatchError(f"无法使用 Dask 调度器 {address}：未安装 dask[distributed]（{e}）") from e
     try:
         return Client(address, timeout=SCHEDULER_CONNECT_TIMEOUT)

@@ -113,8 +113,22 @@ def _open_in_worker(path: str, ocr_threads: int):
     import pdfplumber
     from .ocr import set_threads
     set_threads(ocr_threads)
+    _exit_with_parent(os.getppid())
     global _worker_pdf
     _worker_pdf = pdfplumber.open(path)
+
+
+def _exit_with_parent(parent: int, every: float = 1.0):
+    """A page reader stops when the process it reads for is gone (a batch worker killed at its time limit
+    does not get to close its pool; a reader stuck on a page would otherwise run on)."""
+    import threading
+    import time
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _read_range(task) -> list:

@@ -188,6 +188,27 @@ def test_dataset_matches_the_per_document_tables(converted):
     assert set(total["row_key"]) <= {"合计"} and len(total)
 
 
+WRITE_WITHOUT_PYARROW = """
+import sys
+sys.modules["pyarrow"] = None                  # as in the double-click app, which leaves pyarrow out
+from pathlib import Path
+import pandas as pd
+from converters.dataset import CSV_ENCODING, DATASET_DTYPES, write_dataset
+frame = pd.read_csv(sys.argv[1], dtype={"code": str, "row_key": str}, encoding=CSV_ENCODING)
+write_dataset(frame.astype(DATASET_DTYPES), Path(sys.argv[2]))
+"""
+
+
+def test_dataset_parquet_is_the_same_without_pyarrow(converted, tmp_path):
+    out, _, _, _ = converted
+    r = subprocess.run([sys.executable, "-c", WRITE_WITHOUT_PYARROW, str(out / "dataset.csv"), str(tmp_path)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=WAIT)
+    assert r.returncode == 0, r.stderr
+    frame = pd.read_parquet(tmp_path / "dataset.parquet")
+    assert str(frame["year"].dtype) == str(frame["page"].dtype) == "Int64"
+    pd.testing.assert_frame_equal(frame, pd.read_parquet(out / "dataset.parquet"))
+
+
 # ------------------------------------------------------------------------------------------ re-runs
 def test_rerun_skips_unchanged_and_redoes_changed_or_unfinished(collection, tmp_path):
     out = tmp_path / "out"
@@ -269,7 +290,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_finished(tmp_path):
     assert "not_run" in set(report["status"])
 
 
-def _hangs(job, settings):
+def _hangs(job, settings, page_workers=1):
     """Stands in for run_job: 'hang.pdf' never returns (no page loop that could notice the time limit)."""
     while "hang" in job.source:
         time.sleep(1)
@@ -283,6 +304,53 @@ def test_a_hung_document_is_killed_and_the_pool_goes_on(monkeypatch, tmp_path):
     results = {r.name: r for r in batch.run_local(jobs, BatchSettings(out=tmp_path, jobs=1, timeout=1))}
     assert results["hang"].status == "failed" and "超时" in results["hang"].message
     assert results["a"].status == results["b"].status == "converted"
+
+
+def _reports_page_workers(job, settings, page_workers=1):
+    return Result(job.source, job.name, "converted", str(page_workers))
+
+
+@pytest.mark.parametrize("documents, page_workers", [(1, 2), (3, 1)])
+def test_spare_cores_read_the_pages_of_a_lone_document(monkeypatch, tmp_path, documents, page_workers):
+    monkeypatch.setattr(batch, "run_job", _reports_page_workers)
+    monkeypatch.setattr(batch, "_mp_context", lambda: multiprocessing.get_context("fork"))   # keeps the patch
+    jobs = [Job(f"/in/{n}.pdf", str(n), "0", False) for n in range(documents)]
+    results = list(batch.run_local(jobs, BatchSettings(out=tmp_path, jobs=2, timeout=60)))
+    assert [r.message for r in results] == [str(page_workers)] * documents
+
+
+PAGE_READERS_OF_A_KILLED_PROCESS = """
+import os, sys
+sys.path.insert(0, sys.argv[2])
+import multiprocessing as mp
+from converters import pdf_reader
+pool = mp.get_context("fork").Pool(2, initializer=pdf_reader._open_in_worker, initargs=(sys.argv[1], 1))
+import time
+busy = [pool.apply_async(time.sleep, (120,)) for _ in range(2)]      # readers stuck on a page
+time.sleep(0.5)
+print(" ".join(str(p.pid) for p in pool._pool), flush=True)
+os._exit(9)      # killed at its time limit: the pool is never closed
+"""
+
+
+def test_page_readers_stop_when_their_process_is_killed(tmp_path):
+    pdf = tmp_path / "a.pdf"
+    g.build_pdf(g.sample_document(seed=1)[0], pdf)
+    out = subprocess.run([sys.executable, "-c", PAGE_READERS_OF_A_KILLED_PROCESS, str(pdf), str(ROOT)],
+                         capture_output=True, text=True, timeout=WAIT)
+    readers = [int(p) for p in out.stdout.split()]
+    assert len(readers) == 2
+
+    def alive(pid):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z" if Path(f"/proc/{pid}").exists() else True
+    deadline = time.monotonic() + 30
+    while any(map(alive, readers)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(map(alive, readers))
 
 
 # ------------------------------------------------------------------------------------------ Dask
