@@ -1,7 +1,9 @@
 """The conversion pipeline: read document → find tables → stitch pages → classify → standardize → check."""
 from __future__ import annotations
 
+import copy
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,7 @@ SUPPORTED_SUFFIXES = {".pdf"}
 TABLE_READERS = {".docx": "docx_reader", ".xlsx": "xlsx_reader", ".xls": "xlsx_reader"}
 
 ProgressFn = Callable[[int, int, str], None]      # (done pages, total pages, message)
+PreviewFn = Callable[[Document], None]            # the tables found so far, while the rest is read
 
 
 @dataclass
@@ -46,9 +49,11 @@ class Cancelled(Exception):
 
 def convert_document(path, progress: Optional[ProgressFn] = None,
                      cancel: Optional[Callable[[], bool]] = None,
-                     settings: GridSettings = GridSettings(), workers: int = 1) -> Document:
+                     settings: GridSettings = GridSettings(), workers: int = 1,
+                     preview: Optional[PreviewFn] = None) -> Document:
     """Convert one file. Raises ConversionError (Chinese message naming the file) when it cannot.
-    `workers` > 1 reads a PDF's pages in that many processes."""
+    `workers` > 1 reads a PDF's pages in that many processes. `preview`, if given, now and then receives a
+    Document of the PDF's tables completed so far (standardized and checked; a new one each time)."""
     path = Path(path)
     name = path.name
     suffix = path.suffix.lower()
@@ -57,31 +62,73 @@ def convert_document(path, progress: Optional[ProgressFn] = None,
     if suffix in TABLE_READERS:
         import importlib
         reader = importlib.import_module(f".{TABLE_READERS[suffix]}", __package__)
-        pages, tables, notices = reader.read_tables(path)
+        pages, tables, notices = reader.read_tables(path, perf)
         doc = Document(source=str(path), pages=pages, notices=list(notices))
     elif suffix in SUPPORTED_SUFFIXES:
         pdf = open_pdf(path)
         doc = Document(source=str(path), pages=len(pdf.pages))
         try:
-            tables = _find_tables(pdf, path, doc, progress, cancel, settings, workers, uncertain, perf)
+            snapshots = TablesSoFar(doc, perf, preview) if preview else None
+            tables = _find_tables(pdf, path, doc, progress, cancel, settings, workers, uncertain, perf, snapshots)
         finally:
             pdf.close()
     else:
         raise ConversionError(f"{name}：暂不支持此文件类型（{path.suffix or '无扩展名'}），目前支持 PDF、DOCX、XLSX、XLS")
     perf_tables = perf.tables()
     doc.notices.extend(perf.notices)
+    _finish(doc, tables, perf_tables, uncertain)
+    return doc
+
+
+def _finish(doc: Document, tables: list, perf_tables: list, uncertain: dict):
+    """Standardize the raw tables into `doc`, after them the performance tables, and check them all."""
     _fill_document_meta(tables + perf_tables, doc)
     for raw in tables:
         doc.tables.extend(t for t in standardize(raw) if _is_real_table(t))
     doc.tables.extend(perf_tables)
     flag_uncertain_cells(doc.tables, uncertain)
     run_checks(doc.tables)
-    return doc
 
 
-def _find_tables(pdf, path, doc, progress, cancel, settings, workers, uncertain: dict, perf) -> list:
+@dataclass(frozen=True)
+class PreviewSettings:
+    first: float = 1.0       # seconds of reading before the first snapshot
+    longest: float = 8.0     # the interval between snapshots doubles up to this
+
+
+PREVIEW = PreviewSettings()
+
+
+class TablesSoFar:
+    """Snapshots of a PDF's tables completed so far, so that a user sees the first tables of a long document
+    while the rest is read. A snapshot is taken after a page once the interval has passed since the last
+    (see PreviewSettings: it grows, as a snapshot of 400 forms costs more than one of ten)."""
+
+    def __init__(self, doc: Document, perf: PerformanceReader, emit: PreviewFn):
+        self.doc, self.perf, self.emit = doc, perf, emit
+        self.interval, self.longest = PREVIEW.first, PREVIEW.longest
+        self.due = time.monotonic() + self.interval
+        self.shown = (0, 0)          # (tables, forms) of the last snapshot
+
+    def after_page(self, tables: list, uncertain: dict):
+        """`tables`: the OpenTables completed so far (they do not change any more)."""
+        if time.monotonic() < self.due or (len(tables), len(self.perf.forms)) == self.shown:
+            return
+        self.shown = (len(tables), len(self.perf.forms))
+        perf = copy.copy(self.perf)                        # tables() joins the forms in place: work on a copy
+        perf.forms, perf.notices = copy.deepcopy(self.perf.forms), []
+        snapshot = Document(source=self.doc.source, pages=self.doc.pages)
+        _finish(snapshot, [_raw_table(t) for t in tables if t.grids or t.empty_marker], perf.tables(),
+                dict(uncertain))
+        self.emit(snapshot)
+        self.interval = min(2 * self.interval, self.longest)
+        self.due = time.monotonic() + self.interval
+
+
+def _find_tables(pdf, path, doc, progress, cancel, settings, workers, uncertain: dict, perf,
+                 snapshots: Optional[TablesSoFar] = None) -> list:
     """The tables of a PDF; `uncertain` receives each page's low-confidence OCR characters, `perf` (a
-    PerformanceReader) the pages' performance forms."""
+    PerformanceReader) the pages' performance forms, `snapshots` (if any) the tables completed so far."""
     name = path.name
     running = set()              # first/last lines seen on earlier pages: running headers/footers
     tables: list = []
@@ -119,6 +166,8 @@ def _find_tables(pdf, path, doc, progress, cancel, settings, workers, uncertain:
         if current is not None and current.closed:
             tables.append(current)
             current = None
+        if snapshots is not None and page.number < doc.pages:
+            snapshots.after_page(tables, uncertain)
     if current is not None:
         tables.append(current)
     if image_pages and not text_pages:

@@ -22,6 +22,7 @@ from .settings import add_recent_file, create_settings, int_list, recent_files, 
 from .worker import ConversionJob, FunctionJob
 
 APP_TITLE = "预算公开表格转换器"
+WELCOME = "把 PDF 文件拖到窗口中，或选择“文件 → 打开”（Ctrl+O）。"
 DEFAULT_SIZE = (1400, 900)
 SPLITTERS = ("main_splitter", "right_splitter", "grid_splitter")
 
@@ -41,6 +42,8 @@ class MainWindow(QMainWindow):
         self.data_dir = data_dir
         self.session: Optional[ReviewSession] = None
         self._job: Optional[ConversionJob] = None
+        self._preview_job: Optional[ConversionJob] = None      # the conversion whose first tables are shown
+        self._before_preview: Optional[ReviewSession] = None   # shown again if that conversion fails
         self._export_job: Optional[FunctionJob] = None
         self._threads: set = set()
         self.last_export_folder: Optional[Path] = None
@@ -56,7 +59,7 @@ class MainWindow(QMainWindow):
         self.review.status_message.connect(self.show_status)
         self.review.history_changed.connect(self._update_actions)
         self.review.table_changed.connect(self._table_changed)
-        self.doc_label = QLabel("把 PDF 文件拖到窗口中，或选择“文件 → 打开”（Ctrl+O）。", self)
+        self.doc_label = QLabel(WELCOME, self)
         self.doc_label.setObjectName("docLabel")
         self.progress = QProgressBar(self)
         self.progress.setObjectName("conversionProgress")
@@ -330,6 +333,7 @@ class MainWindow(QMainWindow):
         self.cancel_conversion(quiet=True)
         job = ConversionJob(path, self.data_dir, self)
         job.progress.connect(self._job_progress)
+        job.preview.connect(self._job_preview)
         job.succeeded.connect(self._job_succeeded)
         job.failed.connect(self._job_failed)
         job.cancelled.connect(self._job_cancelled)
@@ -346,6 +350,7 @@ class MainWindow(QMainWindow):
     def cancel_conversion(self, quiet: bool = False):
         if self._job is not None:
             self._job.cancel()
+            self._end_preview()
             if not quiet:
                 self.progress_label.setText("正在取消…")
             self._job = None
@@ -364,10 +369,41 @@ class MainWindow(QMainWindow):
         self.progress.setFormat(f"{done}/{total} 页")
         self.progress_label.setText(f"{Path(self._job.path).name}：{message}")
 
+    def _job_preview(self, doc):
+        """The tables of a long document completed so far, shown read-only while the rest is read."""
+        job = self.sender()
+        if job is not self._job:
+            return
+        if self._preview_job is not job:
+            self._preview_job, self._before_preview = job, self.session
+            self.session = None
+        self.review.set_session(ReviewSession(doc, autosave=False), read_only=True)
+        name = Path(doc.source).name
+        self.setWindowTitle(f"{name} — {APP_TITLE}")
+        self.doc_label.setText(f"<b>{name}</b>　{doc.pages} 页，正在读取，已找到 {len(doc.tables)} 张表"
+                               "（读取完成前只能查看）")
+        self.doc_label.setToolTip(doc.source)
+        self._update_actions()
+
+    def _end_preview(self):
+        """The previewed conversion ended without a document: show what was shown before its preview."""
+        if self._preview_job is None:
+            return
+        before, self._preview_job, self._before_preview = self._before_preview, None, None
+        if before is not None:
+            self.show_session(before)
+        else:
+            self.review.set_session(None)
+            self.setWindowTitle(APP_TITLE)
+            self.doc_label.setText(WELCOME)
+            self.doc_label.setToolTip("")
+            self._update_actions()
+
     def _job_succeeded(self, session):
         if self.sender() is not self._job:
             return
         self._job = None
+        self._preview_job = self._before_preview = None
         self._show_progress(False)
         self.show_session(session)
         add_recent_file(self.settings, str(Path(session.doc.source).resolve()))
@@ -377,6 +413,7 @@ class MainWindow(QMainWindow):
         job = self.sender()
         if job is not self._job:
             return
+        self._end_preview()
         self._job = None
         self._show_progress(False)
         self.statusBar().clearMessage()

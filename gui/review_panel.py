@@ -75,6 +75,7 @@ class ReviewPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.session: Optional[ReviewSession] = None
+        self.read_only = False              # a preview of a document still being read
         self._unsubscribe = None
         self._current = -1
 
@@ -115,6 +116,10 @@ class ReviewPanel(QWidget):
         self.form_combo.setToolTip("本表对应的标准表式；未识别的表格可在此指定")
         for form_id, name in form_choices():
             self.form_combo.addItem(name, form_id)
+        for form in catalogue().forms:              # shown for their tables, never assigned: they have own readers
+            if form.reader:
+                self.form_combo.addItem(form.name, form.id)
+                self.form_combo.model().item(self.form_combo.count() - 1).setEnabled(False)
         self.form_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.form_combo.setMinimumContentsLength(8)
         self.form_combo.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -143,7 +148,8 @@ class ReviewPanel(QWidget):
         self.grid.setObjectName("grid")
         self.grid.setModel(self.grid_model)
         triggers = QAbstractItemView.EditTrigger
-        self.grid.setEditTriggers(triggers.DoubleClicked | triggers.EditKeyPressed | triggers.AnyKeyPressed)
+        self._edit_triggers = triggers.DoubleClicked | triggers.EditKeyPressed | triggers.AnyKeyPressed
+        self.grid.setEditTriggers(self._edit_triggers)
         self.grid.selectionModel().currentChanged.connect(self._grid_current_changed)
         self.grid.clear_requested.connect(self.clear_selected_cells)
         self.raw_model = RawGridModel(self)
@@ -222,19 +228,30 @@ class ReviewPanel(QWidget):
         self._update_table_tools()
 
     # ------------------------------------------------------------------ session
-    def set_session(self, session: Optional[ReviewSession]):
+    def set_session(self, session: Optional[ReviewSession], read_only: bool = False):
+        """Review `session`; `read_only`: a preview of a document still being read (nothing can be edited).
+        The same document again (the next preview, or the converted document after its previews) keeps the
+        table and the position shown."""
         if self._unsubscribe:
             self._unsubscribe()
             self._unsubscribe = None
+        same = (session is not None and self.session is not None
+                and self.session.doc.source == session.doc.source)
+        keep, scroll = (self._current, self.grid.verticalScrollBar().value()) if same else (0, 0)
         self.session = session
+        self.read_only = read_only
+        self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers if read_only else self._edit_triggers)
         self._current = -1
-        self.page_view.set_document(session.doc.source if session else None)
+        if not same:
+            self.page_view.set_document(session.doc.source if session else None)
         self.table_model.set_tables(session.tables if session else [])
         self._update_tables_label()
         if session is not None:
-            self._unsubscribe = session.subscribe(self._on_change)
+            if not read_only:
+                self._unsubscribe = session.subscribe(self._on_change)
             if session.tables:
-                self.select_table(0)
+                self.select_table(min(max(keep, 0), len(session.tables) - 1))
+                self.grid.verticalScrollBar().setValue(scroll)
         if self._current < 0:
             self._show_table(-1)
         self.history_changed.emit()
@@ -369,7 +386,7 @@ class ReviewPanel(QWidget):
         self._update_table_tools()
 
     def _update_table_tools(self):
-        has = self.current_table is not None
+        has = self.current_table is not None and not self.read_only
         self.form_combo.setEnabled(has and self.current_table.raw is not None)
         self.insert_button.setEnabled(has and bool(self.current_table.columns))
         self.delete_button.setEnabled(has and bool(self.current_table.rows))
@@ -379,6 +396,9 @@ class ReviewPanel(QWidget):
             self.tables_label.setText("表格")
             return
         n = len(self.session.tables)
+        if self.read_only:
+            self.tables_label.setText(f"表格（已找到 {n} 张，仍在读取…）")
+            return
         flagged = sum(1 for t in self.session.tables for i in t.issues if i.severity in ("error", "warning"))
         self.tables_label.setText(f"表格（{n} 张" + (f"，{flagged} 处待核对）" if flagged else "）"))
 
@@ -431,7 +451,7 @@ class ReviewPanel(QWidget):
             for name in form.column_names:
                 combo.addItem(name, name)
             combo.setCurrentIndex(max(0, combo.findData(canonical)) if canonical else 0)
-            combo.setEnabled(t.raw is not None)
+            combo.setEnabled(t.raw is not None and not self.read_only)
             combo.setProperty("source_index", k)
             combo.activated.connect(self._mapping_chosen)
             self.mapping.setCellWidget(k, 2, combo)
@@ -477,7 +497,7 @@ class ReviewPanel(QWidget):
 
     # ------------------------------------------------------------------ edits
     def _run(self, fn, *args):
-        if self.session is None:
+        if self.session is None or self.read_only:
             return False
         try:
             return fn(*args)

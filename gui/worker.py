@@ -31,6 +31,7 @@ class ConversionJob(QThread):
     """Convert one file and open a ReviewSession on it (saved corrections restored)."""
 
     progress = Signal(int, int, str)        # done pages, total pages, message
+    preview = Signal(object)                # Document: the tables completed so far (a long PDF)
     succeeded = Signal(object)              # ReviewSession
     failed = Signal(str)                    # Chinese reason, names the file
     cancelled = Signal()
@@ -56,7 +57,8 @@ class ConversionJob(QThread):
         try:
             if not self.path.exists():
                 raise ConversionError(f"{self.path.name}：文件不存在")
-            doc = convert_document(self.path, progress=self._progress, cancel=self._cancel.is_set)
+            doc = convert_document(self.path, progress=self._progress, cancel=self._cancel.is_set,
+                                   preview=self.preview.emit)
             if self._cancel.is_set():
                 raise Cancelled()
             session = ReviewSession.open(doc, data_dir=self.data_dir)

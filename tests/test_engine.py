@@ -191,6 +191,42 @@ def test_layout_variants(tmp_path, variant, ruling, landscape):
         assert_matches(table, exp)
 
 
+def _previews(monkeypatch, path) -> tuple:
+    """(the snapshots of a conversion that takes one after every page, the final document)."""
+    from converters import pipeline
+    monkeypatch.setattr(pipeline, "PREVIEW", pipeline.PreviewSettings(first=0, longest=0))
+    snapshots = []
+    return snapshots, convert_document(path, preview=snapshots.append)
+
+
+def test_tables_are_previewed_while_the_rest_is_read(tmp_path, monkeypatch):
+    spec, _ = g.sample_document(ruling="hlines", split_rows=True)
+    path = tmp_path / "doc.pdf"
+    facts = g.build_pdf(spec, path)
+    snapshots, doc = _previews(monkeypatch, path)
+    assert snapshots, "no preview before the end"
+    counts = [len(s.tables) for s in snapshots]
+    assert counts == sorted(counts) and counts[-1] < len(doc.tables)
+    assert all(s.pages == facts["pages"] and s.source == doc.source for s in snapshots)
+    # every previewed table is final already, and previewing changes nothing in the result
+    final = [t.to_json() for t in doc.tables]
+    assert all(t.to_json() in final for s in snapshots for t in s.tables)
+    assert final == [t.to_json() for t in convert_document(path).tables]
+
+
+def test_performance_forms_are_previewed_as_they_are_read(tmp_path, monkeypatch):
+    import perfgen as pg
+    forms = pg.make_forms(12, seed=3, layout="county")
+    path = tmp_path / "perf.pdf"
+    pg.build_pdf(pg.PerfDoc(forms, layout="county"), path)
+    snapshots, doc = _previews(monkeypatch, path)
+    rows = [len(t.rows) for s in snapshots for t in s.tables if t.form == "performance_targets"]
+    assert rows and rows == sorted(rows) and rows[-1] < 12
+    final = {t.form: t for t in doc.tables}
+    assert len(final["performance_targets"].rows) == 12
+    assert [t.to_json() for t in doc.tables] == [t.to_json() for t in convert_document(path).tables]
+
+
 def test_page_parallel_reading_gives_the_same_tables(tmp_path):
     spec, expected = g.sample_document(ruling="hlines", split_rows=True)
     path = tmp_path / "doc.pdf"

@@ -517,3 +517,60 @@ def test_real_document_split_table_form_change(qtbot, window):
     assert w.review.raw_model.rowCount() > 0
     w.undo_action.trigger()
     assert [t.form for t in s.tables] == forms and w.review.current_table_index == tp
+
+
+@pytest.fixture(scope="module")
+def long_perf_pdf(tmp_path_factory):
+    """60 项目支出绩效目标表, one to three pages each: seconds of reading."""
+    import perfgen
+    path = tmp_path_factory.mktemp("long") / "绩效目标表.pdf"
+    perfgen.build_pdf(perfgen.PerfDoc(perfgen.make_forms(60, seed=2, layout="county"), layout="county"), path)
+    return path
+
+
+@pytest.fixture
+def previews_every_page(monkeypatch, window):
+    """Snapshots after every page; records what the review panel was given: (read_only, tables)."""
+    from converters import pipeline
+    monkeypatch.setattr(pipeline, "PREVIEW", pipeline.PreviewSettings(first=0, longest=0))
+    shown = []
+    real = window.review.set_session
+
+    def spy(session, read_only=False):
+        shown.append((read_only, len(session.tables) if session else None))
+        real(session, read_only)
+    monkeypatch.setattr(window.review, "set_session", spy)
+    return shown
+
+
+def test_first_tables_are_shown_while_a_long_document_is_read(qtbot, window, long_perf_pdf, previews_every_page):
+    w, shown = window, previews_every_page
+    w.open_paths([str(long_perf_pdf)])
+    qtbot.waitUntil(lambda: w.review.read_only and bool(w.review.session.tables), timeout=WAIT)
+    assert "正在读取" in w.doc_label.text() and "已找到" in w.review.tables_label.text()
+    assert w.review.grid.editTriggers() == w.review.grid.EditTrigger.NoEditTriggers
+    assert not w.review.form_combo.isEnabled() and not w.export_action.isEnabled()
+    w.review.select_table(1)                            # the user looks at the indicators while reading goes on
+    rows = len(w.review.current_table.rows)
+    w.review._edit_cell(0, 1, "改不了")                  # a preview is never edited
+    assert w.review.current_table.rows[0][1] != "改不了"
+    qtbot.waitUntil(lambda: w.session is not None and w._job is None, timeout=WAIT)
+    previews = [n for read_only, n in shown if read_only]
+    assert len(previews) >= 2 and shown[-1] == (False, 2)
+    assert not w.review.read_only and w.review.current_table_index == 1     # still the table the user chose
+    assert len(w.review.current_table.rows) >= rows
+    assert len(w.session.tables[0].rows) == 60
+
+
+def test_cancelling_a_previewed_conversion_shows_the_previous_document(qtbot, window, pdfs, long_perf_pdf,
+                                                                       previews_every_page):
+    w = window
+    before = open_and_wait(qtbot, w, pdfs / "small.pdf")
+    w.open_paths([str(long_perf_pdf)])
+    qtbot.waitUntil(lambda: w.review.read_only, timeout=WAIT)
+    assert w.session is None
+    w.cancel_button.click()
+    assert w.session is before and w.review.session is before and not w.review.read_only
+    assert "small.pdf" in w.doc_label.text()
+    qtbot.waitUntil(lambda: not w._threads, timeout=WAIT)
+    assert w.session is before
