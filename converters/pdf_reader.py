@@ -97,12 +97,27 @@ def iter_pages(pdf, path: Path, workers: int = 1, chunk: int = 4) -> Iterator[Pa
                 page.close()
         return
     import multiprocessing as mp
-    ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
+    ctx = mp.get_context(start_method())
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload([__name__])
     ranges = [(start, min(start + chunk, n)) for start in range(0, n, chunk)]
     threads = max(1, (os.cpu_count() or 1) // workers)       # OCR threads per reader
     with ctx.Pool(workers, initializer=_open_in_worker, initargs=(str(path), threads)) as pool:
         for part in pool.imap(_read_range, ranges):
             yield from part
+
+
+def start_method() -> str:
+    """How page readers are started: fork where it is safe and fastest, from a process whose only Python
+    thread is the main one (forking while another thread runs, e.g. the GUI converting in a background thread,
+    copies locks that thread may hold); else forkserver (readers fork from a clean server), else spawn."""
+    import multiprocessing as mp
+    import threading
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and threading.current_thread() is threading.main_thread() \
+            and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 _worker_pdf = None

@@ -5,6 +5,7 @@ must be a QObject's method (never a lambda: a lambda would run in the worker thr
 """
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from PySide6.QtCore import QThread, Signal
 from converters.model import ConversionError
 from converters.pipeline import Cancelled, convert_document
 from converters.review import ReviewSession
+
+PAGE_READERS = max(1, min(os.cpu_count() or 1, 4))     # processes reading a PDF's pages (~100 MB each)
 
 
 def failure_text(path, exc: BaseException) -> str:
@@ -58,7 +61,7 @@ class ConversionJob(QThread):
             if not self.path.exists():
                 raise ConversionError(f"{self.path.name}：文件不存在")
             doc = convert_document(self.path, progress=self._progress, cancel=self._cancel.is_set,
-                                   preview=self.preview.emit)
+                                   preview=self.preview.emit, workers=PAGE_READERS)
             if self._cancel.is_set():
                 raise Cancelled()
             session = ReviewSession.open(doc, data_dir=self.data_dir)

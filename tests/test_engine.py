@@ -191,6 +191,27 @@ def test_layout_variants(tmp_path, variant, ruling, landscape):
         assert_matches(table, exp)
 
 
+def test_page_readers_of_a_threaded_process_start_from_a_forkserver(tmp_path):
+    """The GUI converts in a background thread: its page readers must not be forked from it."""
+    import threading
+    from converters import pdf_reader
+    spec, _ = g.sample_document(ruling="hlines")
+    path = tmp_path / "doc.pdf"
+    g.build_pdf(spec, path)
+    one = convert_document(path)
+    assert pdf_reader.start_method() == "fork"
+    stop = threading.Event()
+    busy = threading.Thread(target=stop.wait)
+    busy.start()
+    try:
+        assert pdf_reader.start_method() == "forkserver"
+        two = convert_document(path, workers=2)
+    finally:
+        stop.set()
+        busy.join()
+    assert [t.to_json() for t in two.tables] == [t.to_json() for t in one.tables]
+
+
 def _previews(monkeypatch, path) -> tuple:
     """(the snapshots of a conversion that takes one after every page, the final document)."""
     from converters import pipeline
