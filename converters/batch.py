@@ -225,13 +225,20 @@ def _mp_context():
     return mp.get_context("spawn")
 
 
+def _share_cores(ocr_threads: int):
+    """A worker's OCR runs on its share of the cores: workers that OCR side by side would oversubscribe them."""
+    from .ocr import set_threads
+    set_threads(ocr_threads)
+
+
 def run_local(jobs: list, settings: BatchSettings) -> Iterator[Result]:
     """Results as documents finish, from `settings.jobs` worker processes. Fewer documents than jobs (one
     large document is the common case) share the spare cores out as page readers."""
     from pebble import ProcessExpired, ProcessPool
     processes = max(1, min(settings.jobs, len(jobs)))
     page_workers = max(1, settings.jobs // processes)
-    pool = ProcessPool(max_workers=processes, max_tasks=TASKS_PER_WORKER, context=_mp_context())
+    pool = ProcessPool(max_workers=processes, max_tasks=TASKS_PER_WORKER, context=_mp_context(),
+                       initializer=_share_cores, initargs=(max(1, (os.cpu_count() or 1) // processes),))
     finished = False
     try:
         futures = {pool.schedule(run_job, (job, settings, page_workers), timeout=settings.timeout): job

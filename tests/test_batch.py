@@ -306,17 +306,20 @@ def test_a_hung_document_is_killed_and_the_pool_goes_on(monkeypatch, tmp_path):
     assert results["a"].status == results["b"].status == "converted"
 
 
-def _reports_page_workers(job, settings, page_workers=1):
-    return Result(job.source, job.name, "converted", str(page_workers))
+def _reports_its_share(job, settings, page_workers=1):
+    from converters import ocr
+    return Result(job.source, job.name, "converted", f"{page_workers} {ocr._threads.get(os.getpid())}")
 
 
-@pytest.mark.parametrize("documents, page_workers", [(1, 2), (3, 1)])
-def test_spare_cores_read_the_pages_of_a_lone_document(monkeypatch, tmp_path, documents, page_workers):
-    monkeypatch.setattr(batch, "run_job", _reports_page_workers)
+@pytest.mark.parametrize("documents, processes, page_workers", [(1, 1, 2), (3, 2, 1)])
+def test_cores_are_shared_out(monkeypatch, tmp_path, documents, processes, page_workers):
+    """A lone document gets the spare cores as page readers; every worker's OCR its share of the cores."""
+    monkeypatch.setattr(batch, "run_job", _reports_its_share)
     monkeypatch.setattr(batch, "_mp_context", lambda: multiprocessing.get_context("fork"))   # keeps the patch
     jobs = [Job(f"/in/{n}.pdf", str(n), "0", False) for n in range(documents)]
     results = list(batch.run_local(jobs, BatchSettings(out=tmp_path, jobs=2, timeout=60)))
-    assert [r.message for r in results] == [str(page_workers)] * documents
+    threads = max(1, os.cpu_count() // processes)
+    assert [r.message for r in results] == [f"{page_workers} {threads}"] * documents
 
 
 PAGE_READERS_OF_A_KILLED_PROCESS = """
