@@ -24,6 +24,8 @@ SUPPORTED_SUFFIXES = {".pdf"}
 # Other document types: module (in converters/) whose read_tables(path) -> (pages, [RawTable], [notices]).
 TABLE_READERS = {".docx": "docx_reader", ".xlsx": "xlsx_reader", ".xls": "xlsx_reader"}
 
+NO_TABLES = "没有找到可识别的表格：文件中没有带标题的报表（可能不是部门预算公开文件）"
+
 ProgressFn = Callable[[int, int, str], None]      # (done pages, total pages, message)
 PreviewFn = Callable[[Document], None]            # the tables found so far, while the rest is read
 
@@ -77,6 +79,8 @@ def convert_document(path, progress: Optional[ProgressFn] = None,
     perf_tables = perf.tables()
     doc.notices.extend(perf.notices)
     _finish(doc, tables, perf_tables, uncertain)
+    if not doc.tables:
+        doc.notices.append(NO_TABLES)
     return doc
 
 

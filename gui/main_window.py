@@ -454,8 +454,6 @@ class MainWindow(QMainWindow):
         if session.restored.skipped:
             notes.append(f"{session.restored.skipped} 处更正已无法对应到表格，已跳过。")
         notes += [f"提示：{x}" for x in session.doc.notices]
-        if not session.tables:
-            notes.append("本文档中没有找到可识别的表格。")
         self._set_note(notes, can_discard=n > 0)
         if n:
             self.show_status(f"已恢复 {n} 处更正", 15000)

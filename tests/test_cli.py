@@ -117,7 +117,9 @@ def test_bad_inputs_get_a_clear_message_and_do_not_stop_the_batch(sample_pdf, tm
     assert "跳过 notes.doc" in r.stdout
     assert (tmp_path / "out" / "good" / "tables.json").exists()
     prose = json.loads((tmp_path / "out" / "prose" / "tables.json").read_text(encoding="utf-8"))
-    assert prose["tables"] == []                            # a valid result with zero tables
+    assert prose["tables"] == []                            # a valid result with zero tables, and why
+    assert any("没有找到可识别的表格" in n for n in prose["notices"])
+    assert "prose.pdf：0 张表" in r.stdout and "提示：没有找到可识别的表格" in r.stdout
 
 
 def test_missing_file(tmp_path):
