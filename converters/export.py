@@ -17,14 +17,15 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .forms import catalogue
 from .model import Document, Table
+from .version import APP_NAME
 
 
-CREATOR = "预算公开表格转换器"
+CREATOR = APP_NAME
 CHECK_SHEET = "校验"
 CHECK_HEADER = ("行（Excel行号）", "列（列名）", "级别", "代码", "说明")
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -39,6 +40,10 @@ ROW_FILLS = {"error": "FDEDEF", "warning": "FFF7DD", "info": "F1F6FC"}
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+# Cell styles of the data sheet, by number format (None: text and other values). Named styles: setting one per
+# cell is several times faster than setting border and format one by one (openpyxl hashes every style part).
+CELL_STYLES = {None: "数据", AMOUNT_FORMAT: "金额", COUNT_FORMAT: "计数"}
+HEADER_STYLE = "表头"
 
 FILENAME_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
@@ -148,15 +153,17 @@ def _write_data_sheet(ws, table: Table):
     ws.row_dimensions[1].height = 24
     _merged_line(ws, 2, width, meta_text(table), Font(size=10))
     for j, name in enumerate(table.columns, 1):
-        cell = _put(ws, HEADER_ROW, j, _clean(str(name)))
-        cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        _put(ws, HEADER_ROW, j, _clean(str(name))).style = HEADER_STYLE
     kinds = column_kinds(table)
     widths = [display_width(str(c)) for c in table.columns]
     for i, row in enumerate([] if table.empty else table.rows):
         for j, value in enumerate(row[:len(table.columns)]):
             stored, fmt = cell_value(value, kinds[j])
-            _put(ws, FIRST_DATA_ROW + i, j + 1, stored, fmt).border = BORDER
+            cell = _put(ws, FIRST_DATA_ROW + i, j + 1, stored)
+            if fmt in CELL_STYLES:
+                cell.style = CELL_STYLES[fmt]
+            else:
+                cell.style, cell.number_format = CELL_STYLES[None], fmt
             if stored is not None:
                 text = f"{stored:,.2f}" if fmt == AMOUNT_FORMAT else str(stored)
                 widths[j] = max(widths[j], display_width(text))
@@ -214,8 +221,16 @@ def _write_check_sheet(ws, table: Table):
     ws.freeze_panes = "A2"
 
 
+def _add_cell_styles(wb: Workbook):
+    for fmt, name in CELL_STYLES.items():
+        wb.add_named_style(NamedStyle(name=name, border=BORDER, number_format=fmt or "General"))
+    wb.add_named_style(NamedStyle(name=HEADER_STYLE, font=Font(bold=True), fill=HEADER_FILL, border=BORDER,
+                                  alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)))
+
+
 def build_workbook(table: Table, source_name: str) -> Workbook:
     wb = Workbook()
+    _add_cell_styles(wb)
     ws = wb.active
     ws.title = sheet_title(table.title, {CHECK_SHEET})
     _write_data_sheet(ws, table)
