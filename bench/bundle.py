@@ -22,7 +22,7 @@ GROUPS = {
         "cv2/*", "opencv_python_headless.libs/*", "onnxruntime/*", "rapidocr/*", "shapely/*", "shapely.libs/*",
         "pyclipper/*", "omegaconf/*", "antlr4/*", "yaml/*", "colorlog/*"],
     "Qt (PySide6, ICU)": ["pyside6/*", "shiboken6/*", "libqt6*", "libicu*", "libpyside6*", "libshiboken6*"],
-    "pyarrow (dataset.parquet)": ["pyarrow/*", "libarrow*", "libparquet*"],
+    "dataset.parquet (fastparquet, cramjam)": ["fastparquet/*", "cramjam/*"],
     "numpy": ["numpy/*", "numpy.libs/*", "numpy-*"],
     "pandas": ["pandas/*"],
     "PDF (pdfminer + CMaps, pdfplumber, pypdfium2, cryptography)": [

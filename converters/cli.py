@@ -53,7 +53,8 @@ class Progress:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="main.py convert", description="把部门预算公开文件转换为标准化 Excel 工作簿")
+    ap = argparse.ArgumentParser(prog=f"{Path(sys.executable).name} convert" if getattr(sys, "frozen", False)
+                                 else "main.py convert", description="把部门预算公开文件转换为标准化 Excel 工作簿")
     ap.add_argument("inputs", nargs="+", help="文件或文件夹（含子文件夹）")
     ap.add_argument("--out", required=True, help="导出目录（每个文档一个子目录，另有汇总、合并表与数据集）")
     ap.add_argument("--overwrite", action="store_true", help="覆盖已存在的导出，并重新转换未改变的文档")

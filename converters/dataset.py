@@ -299,9 +299,24 @@ def write_consolidated(frames: dict, out: Path) -> list:
     return written
 
 
+def _write_parquet(frame: pd.DataFrame, path) -> None:
+    """dataset.parquet through fastparquet (a few MB, where pyarrow would add 100 MB to the bundle). fastparquet
+    records a nullable integer column (year, page) in the pandas metadata as pandas_type "Int64", numpy_type
+    "int64", which pyarrow reads back as float64; pyarrow's own spelling (numpy_type "Int64") is rewritten into the
+    footer, so pandas.read_parquet gives Int64 with either engine."""
+    import fastparquet
+    path = str(path)
+    fastparquet.write(path, frame, compression="SNAPPY", write_index=False)
+    meta = json.loads(fastparquet.ParquetFile(path).key_value_metadata["pandas"])
+    for column in meta["columns"]:
+        if column["name"] in frame.columns and str(frame[column["name"]].dtype) == "Int64":
+            column.update(pandas_type="int64", numpy_type="Int64")
+    fastparquet.update_file_custom_metadata(path, {"pandas": json.dumps(meta)})
+
+
 def write_dataset(frame: pd.DataFrame, out: Path) -> list:
     parquet, csv = out / DATASET_PARQUET, out / DATASET_CSV
-    _atomic_write(parquet, lambda tmp: frame.to_parquet(tmp, index=False))
+    _atomic_write(parquet, lambda tmp: _write_parquet(frame, tmp))
     _atomic_write(csv, lambda tmp: frame.to_csv(tmp, index=False, encoding=CSV_ENCODING))
     return [parquet, csv]
 

@@ -5,13 +5,16 @@ import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
+
+from converters.version import APP_NAME
 
 from .settings import APPLICATION, ORGANIZATION
 
 ICON = Path(__file__).resolve().parent.parent / "resources" / "icons" / "app.svg"
+QT_TRANSLATION = "qtbase_zh_CN"       # Qt's own texts: standard dialog buttons, text field context menus
 CJK_FAMILIES = ("Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC",
                 "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei")
 
@@ -27,13 +30,25 @@ def _pick_font(app: QApplication):
             return
 
 
+def _install_qt_translation(app: QApplication):
+    """Qt's own texts in Chinese, from Qt's translations folder (in the bundle PySide6/Qt/translations, which
+    PySide6's embedded qt.conf makes QLibraryInfo report); once per application."""
+    if app.findChild(QTranslator, QT_TRANSLATION) is not None:
+        return
+    translator = QTranslator(app)
+    translator.setObjectName(QT_TRANSLATION)
+    if translator.load(QT_TRANSLATION, QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+
+
 def create_application(argv=None) -> QApplication:
     app = QApplication.instance()
     if app is None:
         app = QApplication([sys.argv[0] if sys.argv else "budgettables"] + list(argv or []))
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
-    app.setApplicationDisplayName("预算公开表格转换器")
+    app.setApplicationDisplayName(APP_NAME)
+    _install_qt_translation(app)
     if ICON.exists():
         app.setWindowIcon(QIcon(str(ICON)))
     _pick_font(app)

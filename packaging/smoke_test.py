@@ -7,8 +7,9 @@ the Python installation out of sight and an almost empty environment — and wri
 INPUTS lists the documents, one line each. An input whose generator cannot run here (a library it needs is not
 installed, e.g. the scan without OCR) is reported as skipped; every other one must convert. The frozen run is cut
 off from the network (`unshare --net`) where the kernel allows it, with the Python installation and the virtual
-environment hidden where mount namespaces are allowed. Exit code 0 when every generated input converted the same
-both ways.
+environment hidden where mount namespaces are allowed. Both runs must also write the same dataset.parquet, and the
+frozen CLI's usage must name it and its --scheduler refuse with a Chinese reason (Dask is not bundled). Exit code 0
+when all of this holds.
 """
 from __future__ import annotations
 
@@ -139,6 +140,30 @@ def result(out: Path, name: str):
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
+def same_dataset(source: Path, frozen: Path) -> bool:
+    """Both runs wrote the same dataset.parquet (the frozen app writes it without pyarrow)."""
+    import pandas as pd
+    paths = [out / "dataset.parquet" for out in (source, frozen)]
+    if not all(p.exists() for p in paths):
+        return False
+    a, b = (pd.read_parquet(p) for p in paths)
+    return len(a) > 0 and a.equals(b)
+
+
+def cli_messages(app: Path, work: Path, env: dict) -> list:
+    """Failures of the frozen CLI's own messages: its usage names the program, and --scheduler (Dask is not
+    bundled) ends with a Chinese reason and exit code 2."""
+    failures = []
+    usage = run([str(app), "convert", "--help"], work, env)
+    if usage.returncode != 0 or f"{app.name} convert" not in usage.stdout:
+        failures.append(f"usage does not name {app.name} convert: {usage.stdout[:200]!r}")
+    dask = run([str(app), "convert", str(work / "inputs"), "--out", str(work / "dask"), "--scheduler",
+                "tcp://127.0.0.1:1"], work, env)
+    if dask.returncode != 2 or "安装包版不含 Dask" not in dask.stderr:
+        failures.append(f"--scheduler: exit code {dask.returncode}, stderr {dask.stderr[-300:]!r}")
+    return failures
+
+
 def has_cjk(data) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in json.dumps(data, ensure_ascii=False))
 
@@ -182,6 +207,13 @@ def main(argv=None) -> int:
         else:
             outcome += ", same"
         print(f"{name:14} {what}: {outcome}")
+    dataset = same_dataset(work / "source", work / "frozen")
+    print(f"dataset.parquet: {'same' if dataset else 'MISSING OR DIFFERENT'}")
+    if not dataset:
+        failures.append("dataset.parquet: missing or different")
+    messages = cli_messages(a.app, work, bare_env)
+    print(f"usage and --scheduler messages: {'as expected' if not messages else 'WRONG'}")
+    failures += messages
     if failures:
         print("\n".join(["", "FAILED:", *failures, "", "source stderr:", source.stderr[-3000:],
                          "frozen stderr:", frozen.stderr[-3000:]]), file=sys.stderr)

@@ -2,6 +2,7 @@
 the version in one place, resources found inside a bundle, the entry scripts. (The real build and its smoke
 test run in .ci/build.)"""
 import ast
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -111,10 +112,10 @@ def test_windows_version_resource(spec, tmp_path, exe):
     "PySide6/Qt/plugins/platforms/libqxcb.so", "PySide6/plugins/platforms/qwindows.dll",
     "PySide6/Qt/plugins/platforms/libqoffscreen.so", "PySide6/Qt/plugins/imageformats/libqsvg.so",
     "PySide6/plugins/styles/qmodernwindowsstyle.dll", "PySide6/Qt/plugins/iconengines/libqsvgicon.so",
-    "PySide6/Qt/translations/qtbase_zh_CN.qm", "PySide6/translations/qt_zh_CN.qm",
+    "PySide6/Qt/translations/qtbase_zh_CN.qm", "PySide6/translations/qtbase_zh_CN.qm",
     "PySide6/Qt/lib/libQt6Widgets.so.6", "resources/forms.json", "resources/icons/app.svg",
     "pdfminer/cmap/UniGB-UCS2-H.pickle.gz", "rapidocr/models/PP-OCRv6_rec_small.onnx",
-    "pyarrow/libparquet.so.2600", "cv2/cv2.abi3.so",
+    "fastparquet/cencoding.cpython-311-x86_64-linux-gnu.so", "cv2/cv2.abi3.so",
 ])
 def test_kept(spec, dest):
     assert not spec[0]["is_left_out"](dest)
@@ -124,8 +125,8 @@ def test_kept(spec, dest):
     "PySide6/Qt/plugins/platforms/libqwayland.so", "PySide6/Qt/plugins/platforms/libqeglfs.so",
     "PySide6/Qt/plugins/platformthemes/libqgtk3.so", "PySide6/plugins/tls/qschannelbackend.dll",
     "PySide6/Qt/plugins/imageformats/libqwebp.so", "PySide6/Qt/plugins/wayland-shell-integration/libxdg-shell.so",
-    "PySide6/Qt/translations/qtbase_de.qm", "PySide6/translations/qt_ja.qm", "PySide6/opengl32sw.dll",
-    "pyarrow/libarrow_flight.so.2600", "pyarrow/include/arrow/api.h", "cv2/opencv_videoio_ffmpeg4140_64.dll",
+    "PySide6/Qt/translations/qtbase_de.qm", "PySide6/translations/qt_ja.qm", "PySide6/Qt/translations/qt_zh_CN.qm",
+    "PySide6/opengl32sw.dll", "cv2/opencv_videoio_ffmpeg4140_64.dll",
 ])
 def test_left_out(spec, dest):
     assert spec[0]["is_left_out"](dest)
@@ -151,15 +152,64 @@ def test_prune_drops_libraries_only_left_out_files_needed(spec):
     assert len(kept) + len(dropped) == len(toc)
 
 
+def test_prune_drops_libraries_only_stubbed_libraries_needed(spec):
+    prune = spec[0]["prune"]
+    links = {"/s/cv2.so": ["libavcodec.so", "libpng.so"], "/s/libavcodec.so": ["libvpx.so", "libpng.so"],
+             "/stub/libavcodec.so": ["libc.so.6"]}
+    toc = [("cv2/cv2.so", "/s/cv2.so", "EXTENSION"),
+           ("cv.libs/libavcodec.so", "/stub/libavcodec.so", "BINARY"),
+           ("cv.libs/libvpx.so", "/s/libvpx.so", "BINARY"),
+           ("cv.libs/libpng.so", "/s/libpng.so", "BINARY")]
+    kept, dropped = prune(toc, lambda src: links.get(src, []),
+                          [("cv.libs/libavcodec.so", "/s/libavcodec.so", "BINARY")])
+    assert [d for d, _, _ in dropped] == ["cv.libs/libvpx.so"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or not (shutil.which("gcc") and shutil.which("objdump")),
+                    reason="Linux with gcc and binutils only")
+def test_opencv_video_and_av1_libraries_are_bundled_as_stubs(spec, tmp_path):
+    cv2_spec = importlib.util.find_spec("cv2")
+    if cv2_spec is None:
+        pytest.skip("no OpenCV")
+    ns, _ = spec
+    site = Path(cv2_spec.origin).parent.parent
+    cv2 = next((site / "cv2").glob("cv2*.so"))
+    toc = [(f"cv2/{cv2.name}", str(cv2), "EXTENSION")] + [
+        (f"opencv_python_headless.libs/{p.name}", str(p), "BINARY")
+        for p in sorted((site / "opencv_python_headless.libs").glob("lib*.so*"))]
+    out, replaced = ns["stubbed"](toc, tmp_path)
+    assert {Path(d).name.split("-")[0] for d, _, _ in replaced} == {"libavcodec", "libavformat", "libavutil",
+                                                                    "libswscale", "libaom"}
+    stubs = {d: src for d, src, _ in out if src.startswith(str(tmp_path))}
+    assert set(stubs) == {d for d, _, _ in replaced}
+    imports = set().union(*(ns["dynamic_symbols"](src)[1] for d, src, _ in toc if d not in stubs))   # cv2, libavif
+    for dest, original, _ in replaced:
+        defined, _ = ns["dynamic_symbols"](original)
+        stub_defined, _ = ns["dynamic_symbols"](stubs[dest])
+        used = {name: defined[name][0] for name in imports if name in defined}
+        assert used and {name: stub_defined[name][0] for name in used} == used       # same names and versions
+        assert ns["linked_libraries"](stubs[dest]) == ["libc.so.6"]
+        assert Path(stubs[dest]).stat().st_size < 100_000
+
+
 @pytest.mark.skipif(sys.platform == "win32" or not shutil.which("strip"), reason="Linux with binutils only")
-def test_only_the_interpreters_libraries_are_stripped(spec, tmp_path):
-    import _ctypes
-    dynload = Path(_ctypes.__file__)            # an extension module of the interpreter's lib-dynload
-    toc = [(f"python3.11/lib-dynload/{dynload.name}", str(dynload), "EXTENSION"),
-           ("numpy.libs/libopenblas.so", "/site-packages/numpy.libs/libopenblas.so", "BINARY")]
-    out = spec[0]["without_debug_symbols"](toc, tmp_path)
-    assert Path(out[0][1]).parent.parent.parent == tmp_path / "stripped" and Path(out[0][1]).exists()
-    assert out[1] == toc[1]
+def test_binaries_are_stripped_unless_strip_misaligns_them(spec, tmp_path):
+    import numpy
+    import PIL._imaging
+    ns, _ = spec
+    imaging = Path(PIL._imaging.__file__)                   # the Pillow wheel ships its debug sections
+    openblas = next((Path(numpy.__file__).parent.parent / "numpy.libs").glob("libscipy_openblas*.so"), None)
+    if openblas is None:
+        pytest.skip("numpy without its own OpenBLAS")
+    toc = [(f"PIL/{imaging.name}", str(imaging), "EXTENSION"),
+           (f"numpy.libs/{openblas.name}", str(openblas), "BINARY"),       # patched by auditwheel
+           ("resources/forms.json", str(ROOT / "resources" / "forms.json"), "DATA")]
+    out = ns["without_symbols"](toc, tmp_path)
+    assert Path(out[0][1]) == tmp_path / "stripped" / "PIL" / imaging.name
+    assert Path(out[0][1]).stat().st_size < imaging.stat().st_size and ns["segments_aligned"](out[0][1])
+    assert out[1:] == toc[1:]
+    assert ns["segments_aligned"](openblas)
+    assert not ns["segments_aligned"](tmp_path / "stripped" / "numpy.libs" / openblas.name)
 
 
 def imported_modules(folder: Path) -> set:
@@ -172,6 +222,12 @@ def imported_modules(folder: Path) -> set:
                 names.add(node.module)
                 names.update(f"{node.module}.{a.name}" for a in node.names)
     return names
+
+
+def test_parquet_writer_is_bundled_and_pyarrow_is_not(spec):
+    ns, _ = spec
+    assert "pyarrow" in ns["EXCLUDED_MODULES"]
+    assert not {"fastparquet", "cramjam", "fsspec"} & set(ns["EXCLUDED_MODULES"])
 
 
 def test_app_code_imports_nothing_the_bundle_leaves_out(spec):
@@ -220,3 +276,25 @@ def test_cli_entry_accepts_convert_or_not(args):
                        text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "--out" in r.stdout
+
+
+# ---------------------------------------------------------------------------------------------- frozen CLI
+@pytest.mark.parametrize("frozen, prog", [(False, "main.py convert"), (True, f"{APP_ID}-cli convert")])
+def test_cli_usage_names_the_program(monkeypatch, capsys, frozen, prog):
+    from converters import cli
+    if frozen:
+        monkeypatch.setattr(sys, "frozen", True, raising=False)
+        monkeypatch.setattr(sys, "executable", str(Path("dist") / APP_ID / f"{APP_ID}-cli"))
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert capsys.readouterr().out.startswith(f"usage: {prog} ")
+
+
+def test_scheduler_without_dask_in_the_bundle(monkeypatch):
+    from converters.batch import BatchError, connect
+    monkeypatch.setitem(sys.modules, "distributed", None)          # build.spec leaves Dask out
+    with pytest.raises(BatchError, match="未安装 dask"):
+        connect("tcp://127.0.0.1:1")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    with pytest.raises(BatchError, match="安装包版不含 Dask 集群模式"):
+        connect("tcp://127.0.0.1:1")

@@ -1,0 +1,32 @@
+"""Qt's own texts (standard dialog buttons) are shown in Chinese: gui.app installs Qt's zh_CN translation."""
+import pytest
+from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtWidgets import QMessageBox
+
+from gui.app import QT_TRANSLATION, create_application
+
+
+@pytest.fixture
+def app(qapp):
+    """The test session's application with Qt's translation installed; removed again afterwards."""
+    app = create_application()
+    yield app
+    translator = app.findChild(QTranslator, QT_TRANSLATION)
+    if translator is not None:
+        app.removeTranslator(translator)
+        translator.setParent(None)          # gone with its Python reference, so the next test installs it anew
+
+
+def test_standard_buttons_are_chinese(app):
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+    box = QMessageBox(QMessageBox.Icon.Question, "标题", "正文",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+    assert box.button(QMessageBox.StandardButton.Cancel).text() == "取消"
+    assert box.button(QMessageBox.StandardButton.Yes).text() == "是(&Y)"
+    box.deleteLater()
+
+
+def test_installed_once(app):
+    create_application()
+    assert len(app.findChildren(QTranslator, QT_TRANSLATION)) == 1
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
