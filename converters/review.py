@@ -289,18 +289,30 @@ class ReviewSession:
     def set_cell(self, table: int, row: int, col: int, value) -> bool:
         """Set one cell of the standardized table; text is parsed like the engine parses it (numbers in
         amount/count columns, cleaned codes and text). False when the value does not change."""
+        return self.set_cells(table, [(row, col, value)]) > 0
+
+    def set_cells(self, table: int, cells: list, label: Optional[str] = None) -> int:
+        """Set several cells [(row, col, value)] of one table as one correction (one undo step): a paste, or
+        clearing a selection. Returns how many cells changed."""
         t = self._table(table)
-        if not (0 <= row < len(t.rows) and 0 <= col < len(t.columns)):
-            raise ReviewError("单元格不存在")
-        new_value = coerce_value(column_kinds(t)[col], value)
-        old_value = t.rows[row][col] if col < len(t.rows[row]) else None
-        both_numbers = all(isinstance(v, (int, float)) for v in (new_value, old_value))
-        if new_value == old_value and (both_numbers or type(new_value) is type(old_value)):
-            return False
-        op = {"op": "set_cell", "table": table, "ref": self._ref(t), "row": row, "col": col,
-              "column": t.columns[col], "value": _jsonable(new_value), "old": _jsonable(old_value)}
-        self._do(op, "edit")
-        return True
+        kinds = column_kinds(t)
+        changed = []
+        for row, col, value in cells:
+            if not (0 <= row < len(t.rows) and 0 <= col < len(t.columns)):
+                raise ReviewError("单元格不存在")
+            new_value = coerce_value(kinds[col], value)
+            old_value = t.rows[row][col] if col < len(t.rows[row]) else None
+            both_numbers = all(isinstance(v, (int, float)) for v in (new_value, old_value))
+            if new_value == old_value and (both_numbers or type(new_value) is type(old_value)):
+                continue
+            changed.append({"row": row, "col": col, "column": t.columns[col], "value": _jsonable(new_value),
+                            "old": _jsonable(old_value)})
+        if changed:
+            op = {"op": "set_cells", "table": table, "ref": self._ref(t), "cells": changed}
+            if label:
+                op["label"] = label
+            self._do(op, "edit")
+        return len(changed)
 
     def insert_row(self, table: int, row: int) -> None:
         """Insert an empty row before `row` (`row == len(rows)` appends)."""
@@ -456,13 +468,11 @@ class ReviewSession:
             idx = found[0]
         op = dict(op, table=idx)
         t = tables[idx]
-        if op["op"] == "set_cell":
-            if not (0 <= op["row"] < len(t.rows)):
-                raise ReviewError(f"“{t.title}”第 {op['row'] + 1} 行已不存在，已跳过")
-            if not (0 <= op["col"] < len(t.columns) and t.columns[op["col"]] == op["column"]):
-                if op["column"] not in t.columns:
-                    raise ReviewError(f"“{t.title}”已没有“{op['column']}”列，已跳过")
-                op["col"] = t.columns.index(op["column"])
+        if op["op"] == "set_cell":           # one cell, as journals of earlier versions hold it
+            op = {"op": "set_cells", "table": idx, "ref": ref,
+                  "cells": [{k: op.get(k) for k in ("row", "col", "column", "value", "old")}]}
+        if op["op"] == "set_cells":
+            op["cells"] = [self._resolve_cell(t, dict(c)) for c in op.get("cells") or []]
         elif op["op"] == "insert_row" and not 0 <= op["row"] <= len(t.rows):
             raise ReviewError(f"“{t.title}”的插入位置已不存在，已跳过")
         elif op["op"] == "delete_row" and not 0 <= op["row"] < len(t.rows):
@@ -471,9 +481,19 @@ class ReviewSession:
             raise ReviewError(f"“{t.title}”没有原始提取结果，已跳过")
         elif op["op"] == "map_column" and not 0 <= op["source"] < len(t.source_columns):
             raise ReviewError(f"“{t.title}”的源表列已不存在，已跳过")
-        elif op["op"] not in ("set_cell", "insert_row", "delete_row", "set_form", "map_column"):
+        elif op["op"] not in ("set_cells", "insert_row", "delete_row", "set_form", "map_column"):
             raise ReviewError(f"未知的更正类型：{op['op']}")
         return op
+
+    @staticmethod
+    def _resolve_cell(t: Table, cell: dict) -> dict:
+        if not (0 <= cell["row"] < len(t.rows)):
+            raise ReviewError(f"“{t.title}”第 {cell['row'] + 1} 行已不存在，已跳过")
+        if not (0 <= cell["col"] < len(t.columns) and t.columns[cell["col"]] == cell["column"]):
+            if cell["column"] not in t.columns:
+                raise ReviewError(f"“{t.title}”已没有“{cell['column']}”列，已跳过")
+            cell["col"] = t.columns.index(cell["column"])
+        return cell
 
     def _save_if_enabled(self):
         if self.autosave:
@@ -502,14 +522,17 @@ class ReviewSession:
         i = op["table"]
         old = self.doc.tables[i]
         kind = op["op"]
-        if kind == "set_cell":
+        if kind == "set_cells":
             t = _copy_table(old)
-            row, col = op["row"], op["col"]
-            r = t.rows[row]
-            if len(r) < len(t.columns):
-                r.extend([None] * (len(t.columns) - len(r)))
-            r[col] = op["value"]
-            step = _Step(op, f"修改单元格（{t.columns[col]}）", i, [old], [t], "cell", row, col, 1)
+            for cell in op["cells"]:
+                r = t.rows[cell["row"]]
+                if len(r) < len(t.columns):
+                    r.extend([None] * (len(t.columns) - len(r)))
+                r[cell["col"]] = cell["value"]
+            first = op["cells"][0]
+            label = op.get("label") or (f"修改单元格（{t.columns[first['col']]}）" if len(op["cells"]) == 1
+                                        else f"修改 {len(op['cells'])} 个单元格")
+            step = _Step(op, label, i, [old], [t], "cell", first["row"], first["col"], len(op["cells"]))
         elif kind == "insert_row":
             t = _copy_table(old)
             row = op["row"]

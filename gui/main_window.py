@@ -174,6 +174,9 @@ class MainWindow(QMainWindow):
         self.insert_above_action = self._action("在上方插入行", self.review.insert_row_above, ["Ctrl+Shift+Insert"])
         self.insert_below_action = self._action("在下方插入行", self.review.insert_row_below, ["Ctrl+Insert"])
         self.delete_row_action = self._action("删除行", self.review.delete_rows, ["Ctrl+Delete"])
+        # Ctrl+V itself is the grid's (a window-wide shortcut would take it from the cell editors)
+        self.paste_action = self._action("粘贴到表格\tCtrl+V", self.review.paste_cells, tip=(
+            "把复制的单元格（如从 Excel 复制的区域）粘贴到当前单元格起的位置；一个值时填入全部选中的单元格"))
         self.raw_action = self._action("显示原始表格", self.review.set_raw_visible, ["Ctrl+R"], checkable=True)
         self.review.raw_check.toggled.connect(self.raw_action.setChecked)
         self.zoom_in_action = self._action("放大页面", self.review.page_view.zoom_in, ["Ctrl++", "Ctrl+="])
@@ -201,8 +204,8 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.quit_action)
         m = mb.addMenu("编辑(&E)")
-        for a in (self.undo_action, self.redo_action, None, self.insert_above_action, self.insert_below_action,
-                  self.delete_row_action):
+        for a in (self.undo_action, self.redo_action, None, self.paste_action, None, self.insert_above_action,
+                  self.insert_below_action, self.delete_row_action):
             m.addSeparator() if a is None else m.addAction(a)
         m = mb.addMenu("视图(&V)")
         for a in (self.raw_action, None, self.zoom_in_action, self.zoom_out_action, self.fit_width_action, None,
@@ -262,8 +265,8 @@ class MainWindow(QMainWindow):
         self.redo_action.setText(f"重做 {s.redo_label}" if s and s.can_redo else "重做")
         self.export_action.setEnabled((has or not in_review) and self._export_job is None)
         self.export_selected_action.setEnabled(has and in_review and self._export_job is None)
-        for a in (self.insert_above_action, self.insert_below_action, self.delete_row_action, self.next_table_action,
-                  self.prev_table_action, self.next_flag_action, self.prev_flag_action):
+        for a in (self.paste_action, self.insert_above_action, self.insert_below_action, self.delete_row_action,
+                  self.next_table_action, self.prev_table_action, self.next_flag_action, self.prev_flag_action):
             a.setEnabled(has)
         self.cancel_action.setEnabled(self._job is not None)
         if s is not None:

@@ -22,9 +22,11 @@ NOT_EXPORTED = "（不导出）"
 
 
 class GridView(QTableView):
-    """The editable grid: Delete / Backspace clears the selected cells, Ctrl+C copies them (tab-separated)."""
+    """The editable grid: Delete / Backspace clears the selected cells, Ctrl+C copies them (tab-separated),
+    Ctrl+V pastes (see ReviewPanel.paste_cells)."""
 
     clear_requested = Signal()
+    paste_requested = Signal()
 
     def copy_selection(self) -> str:
         indexes = self.selectionModel().selectedIndexes()
@@ -46,6 +48,10 @@ class GridView(QTableView):
     def keyPressEvent(self, event):
         if event.matches(QKeySequence.StandardKey.Copy) and self.state() != QAbstractItemView.State.EditingState:
             self.copy_selection()
+            event.accept()
+            return
+        if event.matches(QKeySequence.StandardKey.Paste) and self.state() != QAbstractItemView.State.EditingState:
+            self.paste_requested.emit()
             event.accept()
             return
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and \
@@ -152,6 +158,7 @@ class ReviewPanel(QWidget):
         self.grid.setEditTriggers(self._edit_triggers)
         self.grid.selectionModel().currentChanged.connect(self._grid_current_changed)
         self.grid.clear_requested.connect(self.clear_selected_cells)
+        self.grid.paste_requested.connect(self.paste_cells)
         self.raw_model = RawGridModel(self)
         self.raw_grid = _table_view(QTableView(self))
         self.raw_grid.setObjectName("rawGrid")
@@ -511,8 +518,31 @@ class ReviewPanel(QWidget):
     def clear_selected_cells(self):
         if self.current_table is None:
             return
-        for idx in sorted(self.grid.selectionModel().selectedIndexes(), key=lambda i: (i.row(), i.column())):
-            self._run(self.session.set_cell, self._current, idx.row(), idx.column(), None)
+        cells = [(i.row(), i.column(), None) for i in sorted(self.grid.selectionModel().selectedIndexes(),
+                                                             key=lambda i: (i.row(), i.column()))]
+        self._run(self.session.set_cells, self._current, cells, "清除单元格")
+
+    def paste_cells(self, text: Optional[str] = None) -> int:
+        """Paste tab-separated text (copied from Excel or from this grid; default: the clipboard) at the current
+        cell, as one correction; one value fills every selected cell. Returns the number of cells changed."""
+        t = self.current_table
+        if t is None or self.read_only:
+            return 0
+        text = QApplication.clipboard().text() if text is None else text
+        block = [line.split("\t") for line in text.replace("\r\n", "\n").rstrip("\n").split("\n")] if text else []
+        if not block:
+            return 0
+        selected = self.grid.selectionModel().selectedIndexes()
+        if len(block) == 1 and len(block[0]) == 1 and len(selected) > 1:
+            cells = [(i.row(), i.column(), block[0][0]) for i in selected]
+        else:
+            r0, c0 = (max(0, k) for k in self.current_cell())
+            cells = [(r0 + i, c0 + j, v) for i, line in enumerate(block) for j, v in enumerate(line)]
+        inside = [(r, c, v.strip() or None) for r, c, v in cells if r < len(t.rows) and c < len(t.columns)]
+        n = self._run(self.session.set_cells, self._current, inside, "粘贴") or 0
+        cut = len(cells) - len(inside)
+        self.status_message.emit(f"已粘贴 {n} 个单元格" + (f"；{cut} 个超出表格范围，未粘贴（可先插入行）" if cut else ""))
+        return n
 
     def insert_row_below(self):
         t = self.current_table

@@ -574,3 +574,32 @@ def test_cancelling_a_previewed_conversion_shows_the_previous_document(qtbot, wi
     assert "small.pdf" in w.doc_label.text()
     qtbot.waitUntil(lambda: not w._threads, timeout=WAIT)
     assert w.session is before
+
+
+def test_paste_a_block_from_excel_and_clear_a_selection(qtbot, window, pdfs):
+    w = window
+    s = open_and_wait(qtbot, w, pdfs / "small.pdf")
+    ti = table_index(w, "expenditure_summary")
+    w.review.select_table(ti)
+    r, c = leaf_cell(s.tables[ti])
+    t = s.tables[ti]
+    before = [list(row) for row in t.rows]
+    QApplication.clipboard().setText("1,000.5\t2\r\n3\t\r\n")       # Excel's copy: CRLF, trailing newline
+    w.review.select_cell(r, c)
+    qtbot.keyClick(w.review.grid, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    t = w.session.tables[ti]
+    assert (t.rows[r][c], t.rows[r][c + 1], t.rows[r + 1][c], t.rows[r + 1][c + 1]) == (1000.5, 2, 3, None)
+    assert w.undo_action.text() == "撤销 粘贴"
+    w.undo_action.trigger()                                          # the whole block in one step
+    assert w.session.tables[ti].rows == before
+    # a block running off the table pastes what fits and says so
+    last = len(t.rows) - 1
+    w.review.select_cell(last, c)
+    assert w.review.paste_cells("8\n9") == 1
+    assert w.session.tables[ti].rows[last][c] == 8 and "超出表格范围" in w.statusBar().currentMessage()
+    # Delete clears the selection as one correction
+    w.review.select_cell(r, c)
+    qtbot.keyClick(w.review.grid, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(w.review.grid, Qt.Key.Key_Delete)
+    assert w.session.tables[ti].rows[r][c:c + 2] == [None, None]
+    assert w.undo_action.text() == "撤销 清除单元格"

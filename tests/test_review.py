@@ -221,7 +221,7 @@ def test_corrections_are_saved_and_restored(sample_pdf, data_dir):
     path = s.journal_path
     assert path.is_file() and path.parent.parent == data_dir
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert [op["op"] for op in data["operations"]] == ["set_cell", "insert_row", "set_cell", "set_form"]
+    assert [op["op"] for op in data["operations"]] == ["set_cells", "insert_row", "set_cells", "set_form"]
     assert data["source_name"] == "sample.pdf"
 
     again = open_session(sample_pdf, data_dir)               # a fresh conversion of the same file
@@ -285,3 +285,34 @@ def test_session_without_source_file_still_edits(tmp_path):
     assert s.save_error and "未能自动保存" in s.save_error
     with pytest.raises(ReviewError):
         s.set_form(0, "unknown")                             # no raw table kept
+
+
+def test_several_cells_are_one_correction(sample_pdf, data_dir):
+    s = open_session(sample_pdf, data_dir)
+    ti = find(s, "expenditure_summary")
+    row, col = leaf_row(s.tables[ti])
+    before = [list(r) for r in s.tables[ti].rows]
+    n = s.set_cells(ti, [(row, col, "1,234.50"), (row + 1, col, "7"), (row, 1, s.tables[ti].rows[row][1])],
+                    label="粘贴")
+    assert n == 2                                             # the unchanged cell is not a change
+    assert s.tables[ti].rows[row][col] == 1234.5 and s.tables[ti].rows[row + 1][col] == 7
+    assert s.undo_label == "粘贴"
+    s.undo()
+    assert s.tables[ti].rows == before                        # one undo takes back the whole paste
+    s.redo()
+    again = open_session(sample_pdf, data_dir)
+    assert again.restored.applied == 1 and again.tables[ti].rows[row][col] == 1234.5
+
+
+def test_single_cell_journals_of_earlier_versions_are_restored(sample_pdf, data_dir):
+    s = open_session(sample_pdf, data_dir)
+    ti = find(s, "three_public")
+    column = s.tables[ti].columns[1]
+    s.set_cell(ti, 0, 1, "7")
+    path = s.journal_path
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["operations"] = [{"op": "set_cell", "table": ti, "ref": data["operations"][0]["ref"], "row": 0, "col": 1,
+                           "column": column, "value": 9, "old": None}]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    again = open_session(sample_pdf, data_dir)
+    assert again.restored.applied == 1 and again.tables[ti].rows[0][1] == 9
