@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMainW
 
 from converters.export import ExportExistsError, export_document, workbook_name, write_table_workbook
 from converters.review import ReviewSession, review_issues
-from converters.version import __version__
+from converters.version import APP_NAME, __version__
 
 from . import dialogs
 from .batch import BatchWidget
@@ -21,7 +21,6 @@ from .review_panel import ReviewPanel
 from .settings import add_recent_file, create_settings, int_list, recent_files, remove_recent_file
 from .worker import ConversionJob, FunctionJob
 
-APP_TITLE = "预算公开表格转换器"
 WELCOME = "把 PDF 文件拖到窗口中，或选择“文件 → 打开”（Ctrl+O）。"
 DEFAULT_SIZE = (1400, 900)
 SPLITTERS = ("main_splitter", "right_splitter", "grid_splitter")
@@ -49,7 +48,7 @@ class MainWindow(QMainWindow):
         self.last_export_folder: Optional[Path] = None
         self.open_folder_after_export = True
 
-        self.setWindowTitle(APP_TITLE)
+        self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
         self.resize(*self.default_size())
         self._splitters_restored = False
@@ -382,7 +381,7 @@ class MainWindow(QMainWindow):
             self.session = None
         self.review.set_session(ReviewSession(doc, autosave=False), read_only=True)
         name = Path(doc.source).name
-        self.setWindowTitle(f"{name} — {APP_TITLE}")
+        self.setWindowTitle(f"{name} — {APP_NAME}")
         self.doc_label.setText(f"<b>{name}</b>　{doc.pages} 页，正在读取，已找到 {len(doc.tables)} 张表"
                                "（读取完成前只能查看）")
         self.doc_label.setToolTip(doc.source)
@@ -397,7 +396,7 @@ class MainWindow(QMainWindow):
             self.show_session(before)
         else:
             self.review.set_session(None)
-            self.setWindowTitle(APP_TITLE)
+            self.setWindowTitle(APP_NAME)
             self.doc_label.setText(WELCOME)
             self.doc_label.setToolTip("")
             self._update_actions()
@@ -447,7 +446,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(0)
         self.review.set_session(session)
         name = session.source_name
-        self.setWindowTitle(f"{name} — {APP_TITLE}")
+        self.setWindowTitle(f"{name} — {APP_NAME}")
         self.doc_label.setText(f"<b>{name}</b>　{session.doc.pages} 页，找到 {len(session.tables)} 张表")
         self.doc_label.setToolTip(session.doc.source)
         notes = []
@@ -690,6 +689,6 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def about(self):
-        dialogs.show_info(self, "关于", f"{APP_TITLE} {__version__}\n\n"
+        dialogs.show_info(self, "关于", f"{APP_NAME} {__version__}\n\n"
                                         "把政府部门预算公开 PDF 中的表格转换为标准化的 Excel 工作簿。\n"
                                         "更正会自动保存，重新打开同一文件时恢复。")
