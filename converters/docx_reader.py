@@ -22,10 +22,10 @@ _WRAPPERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag"}
 _SKIP = {MC + "Fallback", W + "moveFrom", W + "del", W + "instrText", W + "pPr", W + "rPr"}
 
 
-def read_tables(path) -> tuple:
-    """(printed pages, [RawTable], notices)."""
+def read_tables(path, perf) -> tuple:
+    """(printed pages, [RawTable], notices); the performance forms go to `perf` (a PerformanceReader)."""
     sheet = read_sheets(path)[0]
-    tables, notices = tables_of([sheet])
+    tables, notices = tables_of([sheet], perf)
     return max(sheet.row_pages or [1]), tables, notices
 
 

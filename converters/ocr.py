@@ -46,6 +46,7 @@ class OcrSettings:
     low_confidence: float = 0.8       # characters below this confidence are flagged for review
     repaired_score: float = 0.3       # confidence of a character OCR read as another (":" as ".")
     em_share: float = 0.9             # ink height of a text line as a share of its font size
+    glyph_overhang: float = 0.15      # ink of a text line beyond its recognised box, as a share of its height
 
 
 SETTINGS = OcrSettings()
@@ -472,11 +473,19 @@ def _prepared(gray: np.ndarray, settings: OcrSettings) -> tuple:
     return gray, ink_mask(gray)
 
 
-def _in_text_box(pos: float, start: float, end: float, horizontal: bool, boxes: list, tol: float = 2.0) -> bool:
-    """Is a straight stroke inside one recognised text line (a long stroke of a large character, not a rule)?"""
+def _in_text_box(pos: float, start: float, end: float, horizontal: bool, boxes: list,
+                 settings: OcrSettings = SETTINGS) -> bool:
+    """Is a straight stroke inside one recognised text line: a long stroke of a large character, not a rule?
+    Across a line, or in a line printed downwards (a tall box), a stroke is no longer than a character; along
+    a line printed across, the strokes of neighbouring characters may run together. The ink of a line reaches
+    a little beyond its box, the more the larger its characters."""
     for b in boxes:
         (a0, a1), (c0, c1) = ((b.x0, b.x1), (b.top, b.bottom)) if horizontal else ((b.top, b.bottom), (b.x0, b.x1))
-        if a0 - tol <= start and end <= a1 + tol and c0 - tol <= pos <= c1 + tol:
+        glyph = min(b.x1 - b.x0, b.bottom - b.top)
+        tol = max(2.0, settings.glyph_overhang * glyph)
+        along = horizontal and b.x1 - b.x0 >= b.bottom - b.top
+        if a0 - tol <= start and end <= a1 + tol and c0 - tol <= pos <= c1 + tol and (
+                along or end - start <= glyph + tol):
             return True
     return False
 
@@ -495,9 +504,9 @@ def read_image(gray: np.ndarray, page: PageContent, settings: OcrSettings = SETT
     hmask, vmask = ruling_masks(ink, scale, settings)
     width = settings.rule_max_width * scale
     h_rules = [Rule(p / scale, a / scale, e / scale) for p, a, e in segments(hmask, True, width)
-               if not _in_text_box(p, a, e, True, boxes)]
+               if not _in_text_box(p, a, e, True, boxes, settings)]
     v_rules = [Rule(p / scale, a / scale, e / scale) for p, a, e in segments(vmask, False, width)
-               if not _in_text_box(p, a, e, False, boxes)]
+               if not _in_text_box(p, a, e, False, boxes, settings)]
     text_ink = ink.copy()
     text_ink[(hmask > 0) | (vmask > 0)] = 0
     chars, uncertain = page_chars(boxes, text_ink, scale, settings)

@@ -6,6 +6,10 @@ merged ranges. Here those rows are cut into tables the way a reader sees them: a
 notes below. The PDF engine's rules decide what is a title, a meta line, a header row and a 栏次 row; the
 result is the same RawTable a PDF page gives, so standardization and checks are shared.
 
+Performance-target forms (绩效目标表) are not tables of columns: from such a form's title to the next title
+the rows are handed to the PDF engine's `PerformanceReader` as cells (a merged range is one cell over its
+rows and columns) and text lines, and the rest of the sheet is cut into tables as above.
+
 Cell coordinates stand in for PDF boxes: a cell's source is (page, (col, row, col + 1, row + 1)) in the
 sheet's row/column indexes, and a sheet's "page" is its 1-based position in the workbook (a DOCX row carries
 the printed page it falls on).
@@ -13,7 +17,7 @@ the printed page it falls on).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from .forms import catalogue, norm
@@ -23,6 +27,7 @@ from .layout import (_GENERIC_TITLE, _META, _SENTENCE, _TOC_FILL, _TOC_TAIL, is_
 from .model import Issue
 from .normalize import RawTable
 from .pdf_reader import Char
+from .performance import GridCell, PerformanceReader, label_of
 
 @dataclass
 class Sheet:
@@ -243,8 +248,7 @@ def _first_data_row(texts_by_row: list, spans_by_row: list, ncols: int, hint: He
 def raw_table(sheet: Sheet, found: _Found, merged: dict) -> Optional[RawTable]:
     """The RawTable of one found table (None when it has no rows left)."""
     form = catalogue().classify_title(found.title) if found.title else None
-    as_grid = form is not None and is_label_value_form(form)
-    form_id = form.id if form and not as_grid else None
+    form_id = form.id if form else None
     empty_marker = any(_empty_marked(n) for n in found.notes)
     rows = []
     for r in found.rows:
@@ -260,8 +264,8 @@ def raw_table(sheet: Sheet, found: _Found, merged: dict) -> Optional[RawTable]:
     texts = [[_cell(sheet, merged, r, c) for c in cols] for r in rows]
     spans = [[_span(cols, c0, c1) for c0, c1, _ in _row_cells(sheet, r, merged)] for r in rows]
     hint = _header_hint(form_id)
-    first = 0 if as_grid else _first_data_row(texts, spans, len(cols), hint)
-    if form_id is None and not as_grid and first == len(rows) > 1:
+    first = _first_data_row(texts, spans, len(cols), hint)
+    if form_id is None and first == len(rows) > 1:
         first = 1          # a table of an unknown form with counts only ("12", "5"): the first row heads it
     layout = [is_layout_row(t) for t in texts]
     head_rows = [r for k, r in enumerate(rows[:first]) if not layout[k]]
@@ -280,12 +284,6 @@ def raw_table(sheet: Sheet, found: _Found, merged: dict) -> Optional[RawTable]:
     return RawTable(form_id, found.title or sheet.name, header, header_rows, body, sources, pages,
                     meta.unit_name, meta.year, meta.money_unit, empty_marker, issues,
                     _regions(sheet, head_rows + body_rows, cols))
-
-
-def is_label_value_form(form) -> bool:
-    """A form printed as labels with their values beside or below them (绩效目标表), not as columns under a
-    header: its own reader turns it into rows; here it stays the grid it is (an unknown table)."""
-    return "value_below" in form.spec
 
 
 def _span(cols: list, c0: int, c1: int) -> tuple:
@@ -362,14 +360,109 @@ def _regions(sheet: Sheet, rows: list, cols: list) -> list:
     return [(p, (cols[0], r0, cols[-1] + 1, r1 + 1)) for p, (r0, r1) in sorted(out.items())]
 
 
+# ---------------------------------------------------------------------------------------------- performance forms
+def _is_performance_title(title: Optional[tuple]) -> bool:
+    """Does a (title, form id) name a form read by the performance reader (labels with values beside them)?"""
+    form = catalogue().get(title[1]) if title and title[1] else None
+    return form is not None and form.spec.get("reader") == "performance"
+
+
+def _title_line(sheet: Sheet, merged: dict, r: int, cells: list) -> Optional[tuple]:
+    """The title a row prints as a line of text (a row with a form's label, or under a cell merged down from
+    the rows above, is a row of the form)."""
+    if not _text_row(sheet, r, cells) or any(label_of(t) for _, _, t in cells) or _under_merge(sheet, merged, r):
+        return None
+    return _row_title(cells)
+
+
+def _under_merge(sheet: Sheet, merged: dict, r: int) -> bool:
+    """Does a cell merged down from an earlier row reach into row r?"""
+    return any(m[0] < r for c in range(sheet.width) if (m := merged.get((r, c))) is not None)
+
+
+def performance_regions(sheet: Sheet, merged: dict) -> list:
+    """[(title, title row or None, [rows])] of a sheet's performance forms: from a form's title to the next
+    title, as on paper; a worksheet named as a form that has no title row is one from its first row."""
+    regions, cur = [], None
+    named = title_of(sheet.name) if sheet.row_blocks is None else None
+    if _is_performance_title(named):
+        cur = (named[0], None, [])
+        regions.append(cur)
+    for r in range(len(sheet.rows)):
+        cells = _row_cells(sheet, r, merged)
+        if not cells:
+            continue
+        t = _title_line(sheet, merged, r, cells)
+        if t is None:
+            if cur is not None:
+                cur[2].append(r)
+        elif _is_performance_title(t):
+            cur = (t[0], r, [])
+            regions.append(cur)
+        else:
+            cur = None
+    return regions
+
+
+def read_performance_form(perf: PerformanceReader, sheet: Sheet, merged: dict, title: str, rows: list):
+    """Give a form's rows to the performance reader: a row printed as a line of text (a DOCX paragraph, or
+    one cell at the form's left edge on a row of its own: the year, the 负责人 footer) is a text line, every
+    other non-empty cell a GridCell over its merged range (a field's label also over the empty cells up to its
+    value: Excel prints a text on over empty neighbours)."""
+    spans = {r: _row_cells(sheet, r, merged) for r in rows}
+    left = min((c0 for r in rows for c0, _, _ in spans[r]), default=0)
+    cells, lines = [], []
+    for r in rows:
+        for c0, c1, text in spans[r]:
+            m = merged.get((r, c0))
+            r1 = m[2] if m else r
+            c1 = _label_reach(sheet, merged, r, c1, text) if r1 == r else c1
+            cell = GridCell.of(sheet.page_of(r), r, c0, r1, c1, text)
+            (lines if _is_line(sheet, merged, r, spans[r], left) else cells).append(cell)
+    if cells:
+        perf.read_grid(title, cells, lines)
+
+
+def _label_reach(sheet: Sheet, merged: dict, r: int, c1: int, text: str) -> int:
+    """The last column of a field's label ending at column c1 of row r, printed on over the empty cells up to
+    the next cell of its row (its value); c1 when nothing follows them."""
+    lab = label_of(text)
+    if lab is None or lab.kind not in ("column", "amount"):
+        return c1
+    c = c1 + 1
+    while c < sheet.width and not sheet.rows[r][c].strip() and (r, c) not in merged:
+        c += 1
+    return c - 1 if c < sheet.width else c1
+
+
+def _is_line(sheet: Sheet, merged: dict, r: int, cells: list, left: int) -> bool:
+    """Is row r (its cells: [(c0, c1, text)]) a line of text printed with a form rather than a row of it?"""
+    if sheet.row_blocks is not None and sheet.row_blocks[r] is None:
+        return True                                     # a DOCX paragraph
+    if len(cells) != 1 or cells[0][0] != left or label_of(cells[0][2]) or _under_merge(sheet, merged, r):
+        return False
+    own = merged.get((r, left))
+    return own is None or own[2] == r
+
+
+def _blank_rows(sheet: Sheet, rows: set) -> Sheet:
+    """The sheet with these rows left empty (row indexes, and so sources, stay as they are)."""
+    return replace(sheet, rows=[[""] * len(row) if r in rows else row for r, row in enumerate(sheet.rows)])
+
+
 # ---------------------------------------------------------------------------------------------- documents
-def tables_of(sheets: list) -> tuple:
-    """(raw tables, notices) of a document's sheets. Label/value forms (绩效目标表, read by their own module in
-    PDFs) are kept as their grid; a block of cells without any title is reported, a
-    contents list (目录) is not."""
-    tables, untitled, grids = [], [], {}
+def tables_of(sheets: list, perf: PerformanceReader) -> tuple:
+    """(raw tables, notices) of a document's sheets. Performance forms go to `perf` (the tables it makes are
+    its own); a block of cells without any title is reported, a contents list (目录) is not."""
+    tables, untitled = [], []
     for sheet in sheets:
         merged = merge_map(sheet)
+        taken = set()
+        for title, title_row, rows in performance_regions(sheet, merged):
+            read_performance_form(perf, sheet, merged, title, rows)
+            taken.update(rows + ([title_row] if title_row is not None else []))
+        if taken:
+            sheet = _blank_rows(sheet, taken)
         for found in find_tables(sheet, merged):
             if found.title is None:
                 fallback = title_of(sheet.name) if sheet.row_blocks is None else None
@@ -379,13 +472,10 @@ def tables_of(sheets: list) -> tuple:
                                         else f"第 {sheet.page_of(found.rows[0])} 页")
                     continue
                 found.title = fallback[0]
-            form = catalogue().classify_title(found.title)
             raw = raw_table(sheet, found, merged)
             if raw is not None:
                 tables.append(raw)
-                if form is not None and raw.form_id is None:
-                    grids[form.name] = grids.get(form.name, 0) + 1
-    notices = [f"{n} 个{name}按原表格输出（暂不转换为标准表式）" for name, n in grids.items()]
+    notices = []
     if untitled:
         names = "、".join(dict.fromkeys(untitled))
         notices.append(f"{len(untitled)} 个表格没有标题，无法判断表式，已跳过（{names}）")

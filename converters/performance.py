@@ -12,6 +12,8 @@ How it is read:
   outside any box (titles, the 负责人 footer, page numbers, text clipped off a cell at a page break) stays free.
 - `PerformanceReader.take` routes a page: from a performance title to the next other title (or on, across
   pages) the page belongs to the forms; the rest goes back to the table pipeline.
+- `PerformanceReader.read_grid` takes a form printed as an office table (DOCX, XLSX; office_tables finds it
+  the same way): its cells are `GridCell`s, boxes made of row and column indexes, read like a page's cells.
 - Labels are data (resources/forms.json, entries performance_targets / performance_indicators); a form is read
   cell by cell, and the state kept across a page break (the open text field, the goal and grid columns) joins a
   form continued on the next page.
@@ -69,6 +71,26 @@ class Cell:
     @property
     def source(self) -> CellSource:
         return CellSource(self.page, (self.x0, self.top, self.x1, self.bottom))
+
+
+GRID_STEP = 10.0                  # a row or column of an office table in the box units of a GridCell
+
+
+@dataclass(frozen=True)
+class GridCell(Cell):
+    """A cell of an office table (DOCX, XLSX): its box is its row and column range, GRID_STEP units a row or
+    column, so the reading tolerances (PDF points) tell cells apart; its source is the range in the sheet's
+    row/column indexes (col, row, col + 1, row + 1), as the office readers give every cell."""
+
+    @classmethod
+    def of(cls, page: int, r0: int, c0: int, r1: int, c1: int, text: str) -> "GridCell":
+        """The cell spanning rows r0..r1 and columns c0..c1 (inclusive, 0-based)."""
+        s = GRID_STEP
+        return cls(page, c0 * s, r0 * s, (c1 + 1) * s, (r1 + 1) * s, text)
+
+    @property
+    def source(self) -> CellSource:
+        return CellSource(self.page, tuple(round(v / GRID_STEP) for v in (self.x0, self.top, self.x1, self.bottom)))
 
 
 def _rule_lines(rules: list, snap: float) -> list:
@@ -381,8 +403,8 @@ class PerformanceReader:
             regions.append((start, float("inf"), title))
         self.open = start is not None
         for top, bottom, t in regions:
-            self._read(page, t, [c for c in cells if top <= c.top < bottom],
-                       [ln for ln in free if top <= ln.top < bottom])
+            self._read(page.number, t, [c for c in cells if top <= c.top < bottom],
+                       [(ln.top, ln.text) for ln in free if top <= ln.top < bottom])
         return [ln for ln in lines if not any(top <= ln.top < bottom for top, bottom, _ in regions)]
 
     def _titles(self, free: list, page) -> list:
@@ -397,23 +419,38 @@ class PerformanceReader:
             i = t.end_index + 1
         return out
 
+    def read_grid(self, title: str, cells: list, lines: list):
+        """Performance forms printed as an office table (DOCX, XLSX), whole, under one title: `cells` are the
+        non-empty GridCells (a merged cell is one cell over its range), `lines` the GridCells of the rows
+        printed as lines of text (the year, the 负责人 footer). Forms read whole take no column positions from
+        the forms before them."""
+        self.layout = Layout()
+        self._read(min((c.page for c in cells), default=1), title, cells, [(ln.top, ln.text) for ln in lines])
+
     # ------------------------------------------------------------------------------------------ reading
-    def _read(self, page, title: Optional[str], cells: list, free: list):
+    def _read(self, page_no: int, title: Optional[str], cells: list, lines: list):
+        """Forms' parts on one page (a PDF page; an office table: all of it): cells, and the (top, text) of the
+        free text lines, read in their place among the cells (a footer belongs to the form above it)."""
         if title is not None:
-            self.forms.append(Form(_strip_year(title), page.number))
+            self.forms.append(Form(_strip_year(title), page_no))
         if not self.forms:
             return
-        form = self.forms[-1]
-        for ln in free:
-            m = _YEAR_LINE.match(norm(ln.text))
-            if m and form.year is None:
-                form.year = int(m.group(1))
-            else:
-                self._set_inline(form, inline_values(ln.text), None)
-        if cells:
-            self._read_cells(form, page.number, cells, continuing=title is None)
+        lines = sorted(lines, key=lambda ln: ln[0])
+        form = self._read_cells(self.forms[-1], cells, lines, continuing=title is None) if cells else self.forms[-1]
+        for _, text in lines:
+            self._read_line(form, text)
 
-    def _read_cells(self, form: Form, page_no: int, cells: list, continuing: bool):
+    def _read_line(self, form: Form, text: str):
+        """A free text line: the year, or printed labels with their values (the 负责人 footer)."""
+        m = _YEAR_LINE.match(norm(text))
+        if m and form.year is None:
+            form.year = int(m.group(1))
+        else:
+            self._set_inline(form, inline_values(text), None)
+
+    def _read_cells(self, form: Form, cells: list, lines: list, continuing: bool) -> Form:
+        """Read the cells top-down (the free lines above each cell first, taken from `lines`); returns the
+        form read last."""
         s = self.settings
         tol = s.edge_tol
         cells = sorted(cells, key=lambda c: (c.top, c.x0))
@@ -422,10 +459,12 @@ class PerformanceReader:
         right = _right_neighbours(cells, tol)
         first_top = cells[0].top
         last_bottom = max(c.bottom for c in cells)
-        self._visit(form, page_no, cells)
         used = set()
         grid_cells = []
-        for c in cells:
+        begin = 0                                             # the first cell of the current form
+        for k, c in enumerate(cells):
+            while lines and lines[0][0] < c.top:
+                self._read_line(form, lines.pop(0)[1])
             if id(c) in used:
                 continue
             if c.clipped:                                     # only a merged grid label is printed that way
@@ -452,12 +491,12 @@ class PerformanceReader:
             if lab.kind == "column" and lab.column == NAME and form.name is not None:
                 self._grid_rows(form, grid_cells)              # a form without its own title starts here
                 grid_cells = []
-                form = self._new_form(form, page_no)
-                self._visit(form, page_no, cells)
-            v = right.get(id(c))
-            v = v if v is not None and labels[id(v)] is None else None
-            if v is not None:
-                used.add(id(v))
+                self._visit(form, cells[begin:k])
+                form, begin = self._new_form(form, c.page), k
+            beside = right.get(id(c), [])
+            values = [] if any(labels[id(r)] is not None for r in beside) else beside
+            used.update(id(r) for r in values)
+            v = values[0] if values else None
             if lab.kind == "amount":
                 self._set(form, self._amount_column(form, c, lab, cells, labels), v)
                 continue
@@ -473,16 +512,24 @@ class PerformanceReader:
                 if v is not None and pending is not None and first_row and _aligned(pending, (v.x0, v.x1), tol):
                     self._set(form, lab.column, pending)         # its first part ended the previous page
                 form.pending = None
-                self._set(form, lab.column, v)
+                for r in values:
+                    self._set(form, lab.column, r)
                 form.section = "fields"
                 form.open_field = (lab.column, v.x0 if v else c.x1, v.x1 if v else None)
+        self._visit(form, cells[begin:])
         self._grid_rows(form, grid_cells)
+        return form
 
-    def _visit(self, form: Form, page_no: int, cells: list):
-        if page_no not in form.pages:
-            form.pages.append(page_no)
-        form.regions.append((page_no, (min(c.x0 for c in cells), min(c.top for c in cells),
-                                       max(c.x1 for c in cells), max(c.bottom for c in cells))))
+    def _visit(self, form: Form, cells: list):
+        """Record the pages the cells are on and the form's area on each (in the cells' source coordinates)."""
+        boxes: dict = {}
+        for c in cells:
+            boxes.setdefault(c.source.page, []).append(c.source.bbox)
+        for page_no, bbs in boxes.items():
+            if page_no not in form.pages:
+                form.pages.append(page_no)
+            form.regions.append((page_no, (min(b[0] for b in bbs), min(b[1] for b in bbs),
+                                           max(b[2] for b in bbs), max(b[3] for b in bbs))))
 
     def _new_form(self, form: Form, page_no: int) -> Form:
         new = Form(form.title, page_no, form.year)
@@ -492,7 +539,8 @@ class PerformanceReader:
     def _partial_label(self, c: Cell, last_row: bool, right: dict, labels: dict) -> Optional[Label]:
         """A label cut by the page break ("保证项目实施的" / "制度、措施"): at the bottom of a page, the start of
         exactly one field's name, with a value beside it."""
-        if not last_row or right.get(id(c)) is None or labels.get(id(right[id(c)])) is not None:
+        beside = right.get(id(c), [])
+        if not last_row or not beside or any(labels.get(id(r)) is not None for r in beside):
             return None
         t = _PUNCT.sub("", norm(c.text))
         hits = {col for _, col in vocabulary().plain if len(t) >= 2 and col.startswith(t) and col != t}
@@ -678,17 +726,19 @@ def _strip_year(title: str) -> str:
 
 
 def _right_neighbours(cells: list, tol: float) -> dict:
-    """id(cell) -> the cell that shares its right edge and spans its middle."""
+    """id(cell) -> the cells beside it that start at its right edge, top-down: the one that spans its middle, or
+    the ones within its rows (a long text printed over several rows beside its label merged over them)."""
     by_x0: dict = {}
     for c in cells:
         by_x0.setdefault(round(c.x0), []).append(c)
     out = {}
     for c in cells:
         k = round(c.x1)
-        for key in range(k - int(tol) - 1, k + int(tol) + 2):
-            for r in by_x0.get(key, ()):
-                if abs(r.x0 - c.x1) <= tol and r.top - tol <= c.cy <= r.bottom + tol and r is not c:
-                    out[id(c)] = r
+        beside = [r for key in range(k - int(tol) - 1, k + int(tol) + 2) for r in by_x0.get(key, ())
+                  if abs(r.x0 - c.x1) <= tol and r is not c
+                  and (r.top - tol <= c.cy <= r.bottom + tol or (r.top >= c.top - tol and r.bottom <= c.bottom + tol))]
+        if beside:
+            out[id(c)] = sorted(beside, key=lambda r: r.top)
     return out
 
 

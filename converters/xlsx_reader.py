@@ -19,10 +19,10 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 
-def read_tables(path) -> tuple:
-    """(sheets in the workbook, [RawTable], notices)."""
+def read_tables(path, perf) -> tuple:
+    """(sheets in the workbook, [RawTable], notices); the performance forms go to `perf` (a PerformanceReader)."""
     sheets = read_sheets(path)
-    tables, notices = tables_of([s for s in sheets if s.rows])
+    tables, notices = tables_of([s for s in sheets if s.rows], perf)
     return len(sheets), tables, notices
 
 

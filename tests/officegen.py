@@ -11,6 +11,18 @@ and legacy XLS (xlwt, test-only). Every writer takes the output path first and r
     encrypted_office(path)  the container of a password-protected OOXML file (an OLE file holding an
                             EncryptedPackage stream), as Office writes it; the bytes inside are not decryptable
     empty_xlsx(path)        a workbook whose only sheet is empty
+
+Performance-target forms (绩效目标表) with the content and layouts of tests/perfgen.py (its `expected` gives the
+standardized rows): merged labels are merged ranges (vMerge / gridSpan in Word), long texts wrap inside their
+cell (line breaks), amounts are numbers with a number format in workbooks.
+
+    perf_docx(path, forms, layout)   each form under its title paragraph on a new page, the 负责人 footer a
+                                     paragraph below its table; one_table: the forms one under another in one
+                                     table under the first title, each footer a row merged across the table
+    perf_xlsx(path, forms, layout)   the 预算支出总表 with the first form below it on one sheet, the other forms
+                                     one under another on a second sheet; the footer as label / value cells;
+                                     split_long: long texts go on over a second row (label merged over both)
+    perf_xls(path, forms, layout)    the forms one under another on one legacy .xls sheet (split_long too)
 """
 from __future__ import annotations
 
@@ -192,4 +204,145 @@ def encrypted_office(path) -> str:
         data += entry + bytes(128 - len(entry))
     data += bytes(1024)
     Path(path).write_bytes(bytes(data))
+    return str(path)
+
+
+# ---------------------------------------------------------------------------------------------- performance forms
+WRAP = 16          # characters per printed line of a long cell text
+
+
+def _wrapped(text: str) -> str:
+    return "\n".join(text[k:k + WRAP] for k in range(0, len(text), WRAP))
+
+
+def _footer(form) -> list:
+    import perfgen as pg
+    return [(k, form.footer[k]) for k in pg.FOOTER] if form.footer else []
+
+
+def perf_block(form, layout: str, index: int, year: int = 2024, split_long: bool = False) -> tuple:
+    """(width, title, year line or None, [(r0, c0, r1, c1, text)] of the form's table, rows from 0; ranges
+    inclusive) of one form as perfgen lays it out. split_long: a long text beside its label goes on over a
+    second row, the label merged over both (Excel's row height is limited)."""
+    import perfgen as pg
+    rows, spans, weights = pg.form_rows(form, layout)
+    split = [split_long and _long_field(row) for row in rows]
+    starts = [sum(1 + s for s in split[:r]) for r in range(len(rows) + 1)]    # first sheet row of each form row
+    cells = []
+    for r, row in enumerate(rows):
+        if split[r]:
+            label, value = row.cells
+            half = len(value.text) // 2
+            cells += [(starts[r], label.c0, starts[r] + 1, label.c1 - 1, label.text),
+                      (starts[r], value.c0, starts[r], value.c1 - 1, _wrapped(value.text[:half])),
+                      (starts[r] + 1, value.c0, starts[r] + 1, value.c1 - 1, _wrapped(value.text[half:]))]
+        else:
+            cells += [(starts[r], c.c0, starts[r], c.c1 - 1, _wrapped(c.text)) for c in row.cells if c.text]
+    cells += [(starts[s.r0], s.c0, starts[s.r1] - 1, s.c1 - 1, s.text) for s in spans]
+    title = pg.TITLES[layout].format(county="测试县", n=index + 1, name=form.name)
+    return len(weights), title, None if layout == "hebei" else f"（{year}年度）", sorted(cells)
+
+
+def _long_field(row) -> bool:
+    """A label at the left with a long text beside it."""
+    return row.splittable and len(row.cells) == 2 and row.cells[0].c0 == 0 and len(row.cells[1].text) > 3 * WRAP
+
+
+def perf_docx(path, forms: list, layout: str = "county", one_table: bool = False) -> str:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("测试县部门预算公开")
+    blocks = [perf_block(f, layout, k) for k, f in enumerate(forms)]
+    footers = ["    ".join(f"{k}：{v}" for k, v in _footer(f)) for f in forms]
+    if one_table:
+        width, title, year, _ = blocks[0]
+        cells, top = [], 0
+        for (_, _, _, block), footer in zip(blocks, footers):
+            cells += [(top + r0, c0, top + r1, c1, text) for r0, c0, r1, c1, text in block]
+            top = max(r1 for _, _, r1, _, _ in cells) + 1
+            if footer:
+                cells.append((top, 0, top, width - 1, footer))
+                top += 1
+        blocks, footers = [(width, title, year, cells)], [""]
+    for (width, title, year, cells), footer in zip(blocks, footers):
+        _title(d, title)
+        if year:
+            d.add_paragraph(year)
+        t = d.add_table(rows=max(r1 for _, _, r1, _, _ in cells) + 1, cols=width)
+        for r0, c0, r1, c1, text in cells:
+            cell = t.cell(r0, c0) if (r0, c0) == (r1, c1) else t.cell(r0, c0).merge(t.cell(r1, c1))
+            cell.text = text
+        if footer:
+            d.add_paragraph(footer)
+    d.save(str(path))
+    return str(path)
+
+
+def _amount(text: str):
+    """'1,200,000' → 1200000 (a number Excel prints with #,##0); other texts as they are."""
+    digits = text.replace(",", "")
+    return int(digits) if digits.isdigit() else text
+
+
+def _sheet_form_cells(form, layout: str, index: int, top: int, split_long: bool) -> tuple:
+    """(cells [(r0, c0, r1, c1, value)] of a form placed from row `top` on a worksheet, the next free row):
+    title and year merged across the form, amounts as numbers, the footer as label / value cells."""
+    width, title, year, cells = perf_block(form, layout, index, split_long=split_long)
+    out = [(top, 0, top, width - 1, title)]
+    if year:
+        out.append((top + 1, 0, top + 1, width - 1, year))
+    first = out[-1][0] + 1
+    out += [(first + r0, c0, first + r1, c1, _amount(text)) for r0, c0, r1, c1, text in cells]
+    end = max(r1 for _, _, r1, _, _ in out) + 1
+    for k, (label, value) in enumerate(_footer(form)):
+        out.append((end, 2 * k, end, 2 * k, f"{label}："))
+        if value:
+            out.append((end, 2 * k + 1, end, 2 * k + 1, value))
+    return out, end + 2
+
+
+def perf_xlsx(path, forms: list, layout: str = "county", split_long: bool = False) -> str:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "表1"
+    ws.append(["2024年预算支出总表"])
+    ws.append([f"单位名称：{UNIT}", None, None, "单位：万元"])
+    ws.append(["科目编码", "科目名称", "合计", "基本支出", "项目支出"])
+    for row in EXPENDITURE:
+        ws.append([x or None for x in row])
+    ws.merge_cells("A1:E1")
+    top = ws.max_row + 2
+    for k, f in enumerate(forms):
+        if k == 1:
+            ws, top = wb.create_sheet("绩效目标"), 1
+        cells, top = _sheet_form_cells(f, layout, k, top, split_long)
+        for r0, c0, r1, c1, value in cells:
+            cell = ws.cell(r0, c0 + 1, value)
+            if isinstance(value, int):
+                cell.number_format = "#,##0"
+            if (r0, c0) != (r1, c1):
+                ws.merge_cells(start_row=r0, start_column=c0 + 1, end_row=r1, end_column=c1 + 1)
+    wb.save(str(path))
+    return str(path)
+
+
+def perf_xls(path, forms: list, layout: str = "county", split_long: bool = False) -> str:
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("绩效目标")
+    number = xlwt.easyxf(num_format_str="#,##0")
+    top = 0
+    for k, f in enumerate(forms):
+        cells, top = _sheet_form_cells(f, layout, k, top, split_long)
+        for r0, c0, r1, c1, value in cells:
+            style = number if isinstance(value, int) else xlwt.Style.default_style
+            if (r0, c0) == (r1, c1):
+                ws.write(r0, c0, value, style)
+            else:
+                ws.write_merge(r0, r1, c0, c1, value, style)
+    wb.save(str(path))
     return str(path)

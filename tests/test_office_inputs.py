@@ -9,6 +9,7 @@ import pytest
 import officegen as og
 from converters.model import ConversionError
 from converters.office_tables import Sheet, find_tables, tables_of, title_of
+from converters.performance import PerformanceReader
 from converters.pipeline import convert_document
 from converters.xlsx_reader import cell_text, format_number
 
@@ -39,7 +40,7 @@ def files(tmp_path_factory):
 def test_docx_tables_with_merged_headers_and_titles_from_paragraphs(files):
     doc = convert_document(files["docx"])
     assert [t.form for t in doc.tables] == ["expenditure_summary", "three_public", "fund_expenditure", "unknown",
-                                            "unknown"]
+                                            "performance_targets", "performance_indicators"]
     t = table(doc, "expenditure_summary")
     assert t.title == "部门预算支出总表"
     assert (t.unit_name, t.year, t.money_unit) == ("测试县工业和信息化局", 2022, "万元")    # "824…局  预算年度…"
@@ -59,15 +60,17 @@ def test_docx_title_and_meta_inside_the_table(files):
 def test_docx_empty_table_unknown_form_and_performance_form(files):
     doc = convert_document(files["docx"])
     assert table(doc, "fund_expenditure").empty                  # the note below the table says so
-    unknown = [t for t in doc.tables if t.form == "unknown"]
-    assert unknown[0].title == "部门人员情况表" and unknown[0].rows[0] == ["行政编制", "12", "11"]
-    assert unknown[1].title == "1、信息化建设项目绩效目标表"        # a label/value form stays its grid
-    assert any("绩效目标表" in n for n in doc.notices)
+    unknown, = [t for t in doc.tables if t.form == "unknown"]
+    assert unknown.title == "部门人员情况表" and unknown.rows[0] == ["行政编制", "12", "11"]
+    targets, indicators = table(doc, "performance_targets"), table(doc, "performance_indicators")
+    assert targets.rows == [["信息化建设项目"]]                    # the name from the title "1、XX绩效目标表"
+    assert indicators.rows == [["信息化建设项目", "产出指标", "数量指标", None, "3套"]]
+    assert not doc.notices
 
 
 def test_docx_pages_follow_the_page_breaks(files):
     doc = convert_document(files["docx"])
-    assert [t.pages for t in doc.tables] == [[3], [4], [5], [6], [7]]
+    assert [t.pages for t in doc.tables] == [[3], [4], [5], [6], [7], [7]]
     assert doc.pages == 7
     src = table(doc, "expenditure_summary").sources[1][0]
     assert src.page == 3 and src.bbox[2] - src.bbox[0] == 1       # a cell of the document's grid
@@ -128,7 +131,7 @@ def test_titles_and_meta_lines_by_text():
 def test_untitled_block_is_reported_and_a_contents_sheet_is_not():
     data = Sheet("表5", 5, [["项目", "金额"], ["甲", "1.00"]])
     toc = Sheet("目录", 1, [["1", "2022年预算收支总表", "3"], ["2", "2022年预算收入总表", "4"]])
-    tables, notices = tables_of([toc, data])
+    tables, notices = tables_of([toc, data], PerformanceReader())
     assert tables == [] and len(notices) == 1 and "表5" in notices[0]
     assert len(find_tables(toc, {})) == 1                       # a block of cells, but a contents list
 
@@ -183,7 +186,7 @@ def test_dev_corpus_office_documents(tmp_path):
                        capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     r = subprocess.run([sys.executable, str(DEV.parent / "score.py"), str(DEV), str(tmp_path), "--json",
-                        "--styles", "docx,xlsx", "--skip-forms", "performance_targets,performance_indicators"],
+                        "--styles", "docx,xlsx"],
                        capture_output=True, text=True, timeout=300)
     overall = json.loads(r.stdout)["overall"]
     assert overall["cell_acc"] >= 0.995 and overall["false_cells"] == 0
