@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Optional
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QKeySequence
+from PySide6.QtGui import QBrush, QKeySequence, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QSizePolicy, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
-                               QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+                               QPushButton, QSizePolicy, QSplitter, QStyle, QStyledItemDelegate, QTableView,
+                               QTableWidget, QTableWidgetItem, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from converters.export import page_span
 from converters.forms import catalogue
@@ -60,6 +61,22 @@ class GridView(QTableView):
             event.accept()
             return
         super().keyPressEvent(event)
+
+
+class FlaggedCellDelegate(QStyledItemDelegate):
+    """A selected cell keeps showing that it is flagged: the selection colour hides the cell's severity colour,
+    so a frame in that colour is drawn inside it."""
+
+    FRAME = {CELL_COLORS[k].name(): SEVERITY_TEXT[k] for k in CELL_COLORS}
+
+    def paint(self, painter, option, index):
+        super().paint(painter, option, index)
+        brush = index.data(Qt.ItemDataRole.BackgroundRole)
+        if option.state & QStyle.StateFlag.State_Selected and isinstance(brush, QBrush):
+            painter.save()
+            painter.setPen(QPen(self.FRAME.get(brush.color().name(), brush.color().darker(150)), 2))
+            painter.drawRect(option.rect.adjusted(2, 2, -2, -2))
+            painter.restore()
 
 
 def _table_view(view: QTableView, stretch_last=False):
@@ -153,6 +170,7 @@ class ReviewPanel(QWidget):
         self.grid = _table_view(GridView(self))
         self.grid.setObjectName("grid")
         self.grid.setModel(self.grid_model)
+        self.grid.setItemDelegate(FlaggedCellDelegate(self.grid))
         triggers = QAbstractItemView.EditTrigger
         self._edit_triggers = triggers.DoubleClicked | triggers.EditKeyPressed | triggers.AnyKeyPressed
         self.grid.setEditTriggers(self._edit_triggers)
