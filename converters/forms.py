@@ -1,6 +1,7 @@
 """The form catalogue (resources/forms.json): title classification and header → canonical column mapping."""
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import unicodedata
@@ -144,6 +145,34 @@ def map_columns(form: Form, headers: list) -> list:
                     result[i] = name
                     used.add(name)
     return result
+
+
+NEAR_HEADER = 0.85          # similarity of a header to a column's name that counts as a misprint or misread
+NEAR_HEADER_LENGTH = 5      # shorter labels differ by a character too easily ("上年结转" / "上年结余")
+
+
+def near_headers(form: Form, headers: list, mapping: list) -> dict:
+    """{source column: canonical name} for unmapped columns whose lowest header label (its last fragments,
+    a label may wrap) is nearly a column's name still unused ("般公共预算拨款": OCR lost the thin "一"): to
+    map, and to flag for review."""
+    used = set(filter(None, mapping))
+    pairs = []
+    for i, fragments in enumerate(headers):
+        frags = [norm(f) for f in fragments if norm(f)] if mapping[i] is None else []
+        labels = ["".join(frags[k:]) for k in range(len(frags))]
+        labels = [x for x in labels if len(x) >= NEAR_HEADER_LENGTH]
+        if not labels or is_layout_column(fragments):
+            continue
+        for k, c in enumerate(form.columns):
+            ratio = max(difflib.SequenceMatcher(None, x, norm(c.name), autojunk=False).ratio() for x in labels)
+            if c.name not in used and ratio >= NEAR_HEADER:
+                pairs.append((-ratio, i, k, c.name))
+    out = {}
+    for _, i, _, name in sorted(pairs):
+        if i not in out and name not in used:
+            out[i] = name
+            used.add(name)
+    return out
 
 
 def is_layout_column(fragments: list) -> bool:

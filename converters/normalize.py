@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .forms import Form, catalogue, is_layout_column, map_columns, norm, strip_enum
+from .forms import Form, catalogue, is_layout_column, map_columns, near_headers, norm, strip_enum
 from .model import CellSource, Issue, Table
 
 _NUM = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
@@ -116,6 +116,9 @@ def _standard_table(form: Form, raw: RawTable, overrides: dict) -> Table:
         parts = {}
     plain = [header[i] if i not in parts else ["__code_part__"] for i in range(n)]
     mapping = map_columns(form, plain)
+    near = near_headers(form, plain, mapping)
+    for i, name in near.items():
+        mapping[i] = name
     if parts:
         code_col = _code_column_for_parts(form, mapping)
         for i in parts:
@@ -130,6 +133,10 @@ def _standard_table(form: Form, raw: RawTable, overrides: dict) -> Table:
     present = [c.name for c in form.columns if c.name in set(filter(None, mapping))]
     t.columns = present
     kinds = {c.name: c.kind for c in form.columns}
+    for i, name in near.items():
+        if mapping[i] == name:
+            t.issues.append(Issue("near_header", "warning", f"源表列“{''.join(header[i])}”按相近的列名对应到“{name}”，"
+                                  "请核对（可在列映射中更改）", None, present.index(name)))
     for i in range(n):
         if mapping[i] is None and i not in layout and (header[i] or any(r[i] for r in raw.rows if i < len(r))):
             label = "".join(header[i]) or "（无表头）"

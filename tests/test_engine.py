@@ -254,3 +254,27 @@ def test_page_parallel_reading_gives_the_same_tables(tmp_path):
     one = convert_document(path)
     two = convert_document(path, workers=2)
     assert [t.to_json() for t in two.tables] == [t.to_json() for t in one.tables]
+
+
+def _procurement(header_of_amount: list) -> list:
+    from converters.normalize import RawTable, standardize
+    header = [["项目名称"], ["合计"], header_of_amount]
+    rows = [["办公设备", "12.00", "12.00"]]
+    box = (1, (0, 0, 10, 10))
+    return standardize(RawTable("procurement", "政府采购预算表", header, [], rows, [[box] * 3], [1]))
+
+
+def test_a_header_with_a_lost_character_is_mapped_and_flagged():
+    """OCR lost the thin "一" of 一般公共预算拨款 (a label wrapped over two lines): the column is kept, under the
+    column it nearly names, and flagged for review instead of dropped."""
+    t, = _procurement(["预算资金", "般公共预算拨", "款"])
+    assert t.columns == ["项目名称", "合计", "一般公共预算拨款"] and t.rows == [["办公设备", 12.0, 12.0]]
+    flag, = [i for i in t.issues if i.code == "near_header"]
+    assert flag.severity == "warning" and flag.col == 2 and "般公共预算拨款" in flag.message
+    assert not [i for i in t.issues if i.code == "unmapped_column"]
+
+
+def test_a_header_that_only_resembles_a_column_stays_unmapped():
+    t, = _procurement(["面向小企业"])            # a short, different label: reported, not guessed
+    assert t.columns == ["项目名称", "合计"]
+    assert [i.code for i in t.issues if i.code in ("near_header", "unmapped_column")] == ["unmapped_column"]
