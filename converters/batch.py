@@ -225,10 +225,13 @@ def _mp_context():
     return mp.get_context("spawn")
 
 
-def _share_cores(ocr_threads: int):
-    """A worker's OCR runs on its share of the cores: workers that OCR side by side would oversubscribe them."""
+def _start_worker(ocr_threads: int, batch: int):
+    """A worker's OCR runs on its share of the cores (workers that OCR side by side would oversubscribe them);
+    the worker stops when the batch's process is killed (Ctrl+C stops the pool itself)."""
     from .ocr import set_threads
+    from .pdf_reader import exit_with
     set_threads(ocr_threads)
+    exit_with(batch)
 
 
 def run_local(jobs: list, settings: BatchSettings) -> Iterator[Result]:
@@ -238,7 +241,8 @@ def run_local(jobs: list, settings: BatchSettings) -> Iterator[Result]:
     processes = max(1, min(settings.jobs, len(jobs)))
     page_workers = max(1, settings.jobs // processes)
     pool = ProcessPool(max_workers=processes, max_tasks=TASKS_PER_WORKER, context=_mp_context(),
-                       initializer=_share_cores, initargs=(max(1, (os.cpu_count() or 1) // processes),))
+                       initializer=_start_worker,
+                       initargs=(max(1, (os.cpu_count() or 1) // processes), os.getpid()))
     finished = False
     try:
         futures = {pool.schedule(run_job, (job, settings, page_workers), timeout=settings.timeout): job

@@ -102,7 +102,7 @@ def iter_pages(pdf, path: Path, workers: int = 1, chunk: int = 4) -> Iterator[Pa
         ctx.set_forkserver_preload([__name__])
     ranges = [(start, min(start + chunk, n)) for start in range(0, n, chunk)]
     threads = max(1, (os.cpu_count() or 1) // workers)       # OCR threads per reader
-    with ctx.Pool(workers, initializer=_open_in_worker, initargs=(str(path), threads)) as pool:
+    with ctx.Pool(workers, initializer=_open_in_worker, initargs=(str(path), threads, os.getpid())) as pool:
         for part in pool.imap(_read_range, ranges):
             yield from part
 
@@ -123,27 +123,44 @@ def start_method() -> str:
 _worker_pdf = None
 
 
-def _open_in_worker(path: str, ocr_threads: int):
-    """Each page-reading process opens the file once; its OCR shares the cores with the other readers."""
+def _open_in_worker(path: str, ocr_threads: int, converting: int):
+    """Each page-reading process opens the file once; its OCR shares the cores with the other readers; it
+    stops when the converting process is gone (a batch worker killed at its time limit does not get to close
+    its pool; a reader stuck on a page would otherwise run on)."""
     import pdfplumber
     from .ocr import set_threads
     set_threads(ocr_threads)
-    _exit_with_parent(os.getppid())
+    exit_with(converting)
     global _worker_pdf
     _worker_pdf = pdfplumber.open(path)
 
 
-def _exit_with_parent(parent: int, every: float = 1.0):
-    """A page reader stops when the process it reads for is gone (a batch worker killed at its time limit
-    does not get to close its pool; a reader stuck on a page would otherwise run on)."""
+def exit_with(pid: int, every: float = 1.0):
+    """Stop this worker process once process `pid`, the one it works for, is gone (killed, so it could not
+    stop its workers). By pid, not as the parent: under a forkserver the parent is the server, which lives on
+    while its children do. POSIX only (on Windows, os.kill(pid, 0) would end the process)."""
+    if os.name != "posix":
+        return
     import threading
     import time
 
+    def gone() -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        try:                                # killed but not yet reaped by its own parent
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+        except (OSError, IndexError):
+            return False
+
     def watch():
-        while os.getppid() == parent:
+        while not gone():
             time.sleep(every)
         os._exit(1)
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+    threading.Thread(target=watch, name="exit-with", daemon=True).start()
 
 
 def _read_range(task) -> list:

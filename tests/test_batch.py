@@ -264,6 +264,39 @@ def test_resume_after_the_batch_is_killed(tmp_path):
     assert "已转换，文件未改变，跳过" in stdout
 
 
+def _live_members(group: int) -> list:
+    """Processes of a process group that are still running (not zombies)."""
+    out = []
+    for d in Path("/proc").iterdir():
+        try:
+            fields = d.joinpath("stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if d.name.isdigit() and int(fields[2]) == group and fields[0] != "Z":
+            out.append(int(d.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_workers_stop_when_the_batch_is_killed(tmp_path):
+    """A batch killed outright (not Ctrl+C) leaves no worker converting on in the background."""
+    src = tmp_path / "src"
+    src.mkdir()
+    badfiles.huge_pdf(src / "a.pdf", pages=300)
+    badfiles.huge_pdf(src / "b.pdf", pages=300)
+    proc = run_cli(src, "--out", tmp_path / "out", "--jobs", "2")
+    try:
+        wait_for(lambda: len(_live_members(proc.pid)) >= 4)     # the CLI, its forkserver, two workers
+        proc.kill()
+        proc.wait()                       # (not communicate: the workers hold the output pipes)
+        wait_for(lambda: not _live_members(proc.pid), timeout=10)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
 def test_ctrl_c_stops_cleanly_and_keeps_the_finished(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
@@ -327,7 +360,7 @@ import os, sys
 sys.path.insert(0, sys.argv[2])
 import multiprocessing as mp
 from converters import pdf_reader
-pool = mp.get_context("fork").Pool(2, initializer=pdf_reader._open_in_worker, initargs=(sys.argv[1], 1))
+pool = mp.get_context("fork").Pool(2, initializer=pdf_reader._open_in_worker, initargs=(sys.argv[1], 1, os.getpid()))
 import time
 busy = [pool.apply_async(time.sleep, (120,)) for _ in range(2)]      # readers stuck on a page
 time.sleep(0.5)
