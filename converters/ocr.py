@@ -47,6 +47,8 @@ class OcrSettings:
     repaired_score: float = 0.3       # confidence of a character OCR read as another (":" as ".")
     em_share: float = 0.9             # ink height of a text line as a share of its font size
     glyph_overhang: float = 0.15      # ink of a text line beyond its recognised box, as a share of its height
+    missed_height: tuple = (0.4, 1.5)  # ink outside every recognised line is re-read at these heights (× the
+                                       # median line height): a lone "0" the line detector passed over
 
 
 SETTINGS = OcrSettings()
@@ -78,11 +80,11 @@ def garbage_share(chars: list) -> float:
 def spaced_share(chars: list) -> float:
     """Share of neighbouring CJK characters on a line set apart by more than half their size: a text layer
     whose characters are placed one by one (an OCR layer) rather than set as words."""
-    from .layout import _is_cjk, group_lines
+    from .layout import is_cjk, group_lines
     pairs = apart = 0
     for ln in group_lines(chars):
         for a, b in zip(ln.chars, ln.chars[1:]):
-            if _is_cjk(a.text) and _is_cjk(b.text):
+            if is_cjk(a.text) and is_cjk(b.text):
                 pairs += 1
                 apart += b.x0 - a.x1 > 0.5 * ln.size
     return apart / pairs if pairs >= 10 else 0.0
@@ -509,10 +511,53 @@ def read_image(gray: np.ndarray, page: PageContent, settings: OcrSettings = SETT
                if not _in_text_box(p, a, e, False, boxes, settings)]
     text_ink = ink.copy()
     text_ink[(hmask > 0) | (vmask > 0)] = 0
+    boxes += missed_text(gray, text_ink, boxes, h_rules, v_rules, settings)
     chars, uncertain = page_chars(boxes, text_ink, scale, settings)
     height, width_pt = gray.shape[0] / scale, gray.shape[1] / scale
     return replace(page, width=width_pt, height=height, chars=chars, h_rules=h_rules, v_rules=v_rules,
                    uncertain=uncertain)
+
+
+def missed_text(gray: np.ndarray, text_ink: np.ndarray, boxes: list, h_rules: list, v_rules: list,
+                settings: OcrSettings = SETTINGS) -> list:
+    """Text the line detector passed over (typically a lone "0" in a column of amounts: a wrong empty cell
+    that no sum check can catch): ink of text height inside the ruled area and outside every recognised
+    line, re-read word by word. Only within a ruling (elsewhere stray ink, seals and signatures, is common),
+    and never ink on a rule's line (a broken rule's remnant reads as "1")."""
+    import cv2
+    if not boxes or not h_rules or not v_rules:
+        return []
+    s = settings.scale
+    size = float(np.median([b.bottom - b.top for b in boxes]))
+    xs = [x * s for _, a, e in h_rules for x in (a, e)] + [p * s for p, _, _ in v_rules]
+    ys = [p * s for p, _, _ in h_rules] + [y * s for _, a, e in v_rules for y in (a, e)]
+    left = np.zeros_like(text_ink)
+    x0, top, x1, bottom = int(min(xs)), int(min(ys)), int(max(xs)), int(max(ys))
+    left[top:bottom, x0:x1] = text_ink[top:bottom, x0:x1]
+    for b in boxes:
+        left[max(0, int(b.top) - 2):int(b.bottom) + 3, max(0, int(b.x0) - 2):int(b.x1) + 3] = 0
+    for p, _, _ in v_rules:                 # a broken rule's remnants, on its line
+        left[:, max(0, int(p * s) - 2):int(p * s) + 3] = 0
+    for p, _, _ in h_rules:
+        left[max(0, int(p * s) - 2):int(p * s) + 3, :] = 0
+    words = cv2.dilate(left, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(0.6 * size)), 1)))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(words, connectivity=8)
+    low, high = settings.missed_height
+    out = []
+    for x, y, w, h, _ in stats[1:]:
+        ys_, xs_ = np.nonzero(left[y:y + h, x:x + w])
+        if not len(ys_):
+            continue
+        wy0, wy1, wx0, wx1 = y + ys_.min(), y + ys_.max() + 1, x + xs_.min(), x + xs_.max() + 1
+        if not low * size <= wy1 - wy0 <= high * size or len(ys_) < 1.5 * (wy1 - wy0):      # specks, strokes
+            continue
+        pad = int(0.3 * size)
+        text, score = _rec(gray[max(0, wy0 - pad):wy1 + pad, max(0, wx0 - pad):wx1 + pad])
+        if score < settings.min_score or not text.strip():
+            continue
+        chars = matched_brackets(amount_cleanup(_char_boxes(text, score, None, wx0, wx1), settings))
+        out.append(TextBox(float(wx0), float(wy0), float(wx1), float(wy1), chars, score))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- review flags
