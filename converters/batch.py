@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from .dataset import CONSOLIDATED_DIR, DocRecord, row_pages, write_outputs
-from .export import ExportExistsError, _atomic_write, _previous_export, export_document
+from .export import ExportExistsError, atomic_write, previous_export, export_document
 from .model import ConversionError
 from .pipeline import SUPPORTED_SUFFIXES, TABLE_READERS, Cancelled, convert_document
 from .review import file_hash
@@ -131,7 +131,7 @@ def read_marker(folder: Path) -> Optional[dict]:
 
 def write_marker(folder: Path, data: dict) -> None:
     text = json.dumps(data, ensure_ascii=False)
-    _atomic_write(Path(folder) / MARKER, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    atomic_write(Path(folder) / MARKER, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
 def plan_one(path: Path, name: str, settings: BatchSettings):
@@ -150,7 +150,7 @@ def plan_one(path: Path, name: str, settings: BatchSettings):
                 and (folder / "tables.json").is_file()):
             return Result(str(path), name, "skipped", f"{label}：已转换，文件未改变，跳过",
                           tables=marker.get("tables", 0), seconds=marker.get("seconds"))
-        if marker is None and _previous_export(folder):
+        if marker is None and previous_export(folder):
             return Result(str(path), name, "failed", f"{label}：导出目录 {folder} 已存在（使用 --overwrite 覆盖）")
     return Job(str(path), name, digest, replace=settings.overwrite or marker is not None)
 

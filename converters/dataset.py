@@ -25,7 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from .export import (BORDER, CREATOR, HEADER_FILL, _atomic_write, _put, cell_value, display_width, sheet_title)
+from .export import (BORDER, CREATOR, HEADER_FILL, atomic_write, put_cell, cell_value, display_width, sheet_title)
 from .forms import catalogue, norm
 from .model import Document, Table
 from .resources import resource_path
@@ -235,17 +235,17 @@ def _plain(value):
 
 def _write_sheet(ws, header: list, rows, kinds: list):
     """Header in row 1 (frozen, filterable), data below; codes as text, amounts `#,##0.00`, text never a
-    formula (export._put / export.cell_value)."""
+    formula (export.put_cell / export.cell_value)."""
     widths = [display_width(str(h)) for h in header]
     for j, name in enumerate(header, 1):
-        cell = _put(ws, 1, j, str(name))
+        cell = put_cell(ws, 1, j, str(name))
         cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     n = 1
     for n, values in enumerate(rows, 2):
         for j, value in enumerate(values):
             stored, fmt = cell_value(_plain(value), kinds[j])
-            _put(ws, n, j + 1, stored, fmt)
+            put_cell(ws, n, j + 1, stored, fmt)
             if stored is not None:
                 widths[j] = max(widths[j], display_width(f"{stored:,.2f}" if fmt else str(stored)))
     for j, w in enumerate(widths, 1):
@@ -257,7 +257,7 @@ def _write_sheet(ws, header: list, rows, kinds: list):
 def _save(wb: Workbook, path: Path, title: str) -> Path:
     wb.properties.title = title
     wb.properties.creator = CREATOR
-    _atomic_write(path, wb.save)
+    atomic_write(path, wb.save)
     return path
 
 
@@ -275,7 +275,7 @@ def write_report(frame: pd.DataFrame, out: Path) -> list:
     ws.title = "汇总"
     _write_sheet(ws, [labels[c] for c in frame.columns], shown.itertuples(index=False, name=None), kinds)
     csv = out / REPORT_CSV
-    _atomic_write(csv, lambda tmp: frame.to_csv(tmp, index=False, encoding=CSV_ENCODING))
+    atomic_write(csv, lambda tmp: frame.to_csv(tmp, index=False, encoding=CSV_ENCODING))
     return [_save(wb, out / REPORT_XLSX, "批量转换汇总"), csv]
 
 
@@ -316,8 +316,8 @@ def _write_parquet(frame: pd.DataFrame, path) -> None:
 
 def write_dataset(frame: pd.DataFrame, out: Path) -> list:
     parquet, csv = out / DATASET_PARQUET, out / DATASET_CSV
-    _atomic_write(parquet, lambda tmp: _write_parquet(frame, tmp))
-    _atomic_write(csv, lambda tmp: frame.to_csv(tmp, index=False, encoding=CSV_ENCODING))
+    atomic_write(parquet, lambda tmp: _write_parquet(frame, tmp))
+    atomic_write(csv, lambda tmp: frame.to_csv(tmp, index=False, encoding=CSV_ENCODING))
     return [parquet, csv]
 
 

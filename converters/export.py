@@ -129,7 +129,7 @@ def cell_value(value, kind):
 
 # ---------------------------------------------------------------- workbook
 
-def _put(ws, row: int, col: int, value, number_format=None):
+def put_cell(ws, row: int, col: int, value, number_format=None):
     cell = ws.cell(row=row, column=col)
     cell.value = value
     if isinstance(value, str):
@@ -140,7 +140,7 @@ def _put(ws, row: int, col: int, value, number_format=None):
 
 
 def _merged_line(ws, row: int, width: int, text: str, font: Font):
-    cell = _put(ws, row, 1, _clean(text) or None)
+    cell = put_cell(ws, row, 1, _clean(text) or None)
     cell.font = font
     cell.alignment = Alignment(vertical="center")
     if width > 1:
@@ -153,13 +153,13 @@ def _write_data_sheet(ws, table: Table):
     ws.row_dimensions[1].height = 24
     _merged_line(ws, 2, width, meta_text(table), Font(size=10))
     for j, name in enumerate(table.columns, 1):
-        _put(ws, HEADER_ROW, j, _clean(str(name))).style = HEADER_STYLE
+        put_cell(ws, HEADER_ROW, j, _clean(str(name))).style = HEADER_STYLE
     kinds = column_kinds(table)
     widths = [display_width(str(c)) for c in table.columns]
     for i, row in enumerate([] if table.empty else table.rows):
         for j, value in enumerate(row[:len(table.columns)]):
             stored, fmt = cell_value(value, kinds[j])
-            cell = _put(ws, FIRST_DATA_ROW + i, j + 1, stored)
+            cell = put_cell(ws, FIRST_DATA_ROW + i, j + 1, stored)
             if fmt in CELL_STYLES:
                 cell.style = CELL_STYLES[fmt]
             else:
@@ -205,17 +205,17 @@ def _flag_issues(ws, table: Table):
 
 def _write_check_sheet(ws, table: Table):
     for j, name in enumerate(CHECK_HEADER, 1):
-        cell = _put(ws, 1, j, name)
+        cell = put_cell(ws, 1, j, name)
         cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, BORDER
     for r, issue in enumerate(table.issues, 2):
         col_name = table.columns[issue.col] if issue.col is not None and 0 <= issue.col < len(table.columns) else None
         values = (None if issue.row is None else FIRST_DATA_ROW + issue.row, col_name,
                   SEVERITY_LABELS.get(issue.severity, issue.severity), issue.code, issue.message)
         for j, value in enumerate(values, 1):
-            _put(ws, r, j, _clean(value) if isinstance(value, str) else value)
+            put_cell(ws, r, j, _clean(value) if isinstance(value, str) else value)
     notes = ([] if table.issues else ["无校验问题"]) + (["本表无数据（原表为空表）"] if table.empty else [])
     for r, note in enumerate(notes, len(table.issues) + 2):
-        _put(ws, r, 1, note)
+        put_cell(ws, r, 1, note)
     for letter, width in zip("ABCDE", (14, 18, 8, 18, 80)):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
@@ -246,7 +246,7 @@ def build_workbook(table: Table, source_name: str) -> Workbook:
 
 # ---------------------------------------------------------------- files
 
-def _atomic_write(path: Path, write) -> None:
+def atomic_write(path: Path, write) -> None:
     """Call write(tmp_path), then rename the temporary file onto `path`; no partial file survives a failure."""
     fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -261,14 +261,14 @@ def _atomic_write(path: Path, write) -> None:
 def write_table_workbook(table: Table, path: str | Path, source_name: str) -> None:
     """Write one table's standardized workbook to `path`."""
     wb = build_workbook(table, source_name)
-    _atomic_write(Path(path), wb.save)
+    atomic_write(Path(path), wb.save)
 
 
 def write_tables_json(doc: Document, folder: Path) -> Path:
     """Write folder/tables.json (the benchmark contract) and return its path."""
     path = Path(folder) / "tables.json"
     text = json.dumps(doc.to_json(source_name=Path(doc.source).name), ensure_ascii=False, indent=1)
-    _atomic_write(path, lambda tmp: Path(tmp).write_text(text + "\n", encoding="utf-8"))
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text + "\n", encoding="utf-8"))
     return path
 
 
@@ -290,11 +290,11 @@ def write_raw_json(doc: Document, folder: Path) -> Path:
     data = {"tables": [{k: v for k, v in e.items() if k != "_table"} for e in tables]}
     path = Path(folder) / "raw.json"
     text = json.dumps(data, ensure_ascii=False)
-    _atomic_write(path, lambda tmp: Path(tmp).write_text(text + "\n", encoding="utf-8"))
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text + "\n", encoding="utf-8"))
     return path
 
 
-def _previous_export(folder: Path) -> list:
+def previous_export(folder: Path) -> list:
     if not folder.is_dir():
         return []
     return [p for p in folder.iterdir()
@@ -304,7 +304,7 @@ def _previous_export(folder: Path) -> list:
 def export_document(doc: Document, out_root: str | Path, overwrite: bool = False, stem: str | None = None) -> Path:
     """Export every table of `doc` to out_root/<stem>/ (one .xlsx each + tables.json) and return that folder."""
     folder = Path(out_root) / (stem or Path(doc.source).stem)
-    old = _previous_export(folder)
+    old = previous_export(folder)
     if old and not overwrite:
         raise ExportExistsError(f"导出目录已存在：{folder}（使用 --overwrite 覆盖）")
     for p in old:

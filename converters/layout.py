@@ -33,7 +33,7 @@ class Line:
         for c in self.chars[1:]:
             gap = c.x0 - cur[-1].x1
             if gap > gap_factor * self.size or (split_scripts and gap > 0.12 * self.size
-                                                 and _is_cjk(c.text) != _is_cjk(cur[-1].text)):
+                                                 and is_cjk(c.text) != is_cjk(cur[-1].text)):
                 out.append(cur)
                 cur = [c]
             else:
@@ -42,7 +42,7 @@ class Line:
         return [(g[0].x0, g[-1].x1, "".join(c.text for c in g)) for g in out]
 
 
-def _is_cjk(ch: str) -> bool:
+def is_cjk(ch: str) -> bool:
     return ch >= "\u2e80"
 
 
@@ -113,11 +113,11 @@ def band_texts(lines: list, page: PageContent) -> set:
 
 
 # ---------------------------------------------------------------------------------------------- titles and meta
-_SENTENCE = re.compile(r"[。；;，,：:！？]|\.{3}|…|·{3}")
-_TOC_TAIL = re.compile(r"[.…·\s]{2,}\d+$|\s\d+$")
-_TOC_FILL = re.compile(r"[.…·]{4,}")
-_GENERIC_TITLE = re.compile(r"表(?:[(（][^()（）]{0,20}[)）])?$")
-_META = re.compile(r"(单位名称|部门名称|编制部门|编制单位|预算单位|填报单位|预算年度|金额单位|单位\s*[:：]|截止时间|截至)")
+SENTENCE = re.compile(r"[。；;，,：:！？]|\.{3}|…|·{3}")
+TOC_TAIL = re.compile(r"[.…·\s]{2,}\d+$|\s\d+$")
+TOC_FILL = re.compile(r"[.…·]{4,}")
+GENERIC_TITLE = re.compile(r"表(?:[(（][^()（）]{0,20}[)）])?$")
+META_LABELS = re.compile(r"(单位名称|部门名称|编制部门|编制单位|预算单位|填报单位|预算年度|金额单位|单位\s*[:：]|截止时间|截至)")
 # a labelled meta field ("预算单位：…"); a title may name 预算单位 ("2026年预算单位收入预算总表")
 _META_FIELD = re.compile(r"(单位名称|部门名称|编制部门|编制单位|预算单位|填报单位|预算年度|金额单位|单位|截止时间|截至)\s*[:：]")
 
@@ -153,14 +153,14 @@ def find_title(lines: list, i: int, page: PageContent) -> Optional[Title]:
 
 
 def _title(text: str, ln: Line, i: int, end: int) -> Optional[Title]:
-    if len(text) < 4 or len(text) > 80 or _TOC_TAIL.search(text) or _META_FIELD.search(text) or _TOC_FILL.search(text):
+    if len(text) < 4 or len(text) > 80 or TOC_TAIL.search(text) or _META_FIELD.search(text) or TOC_FILL.search(text):
         return None
-    if _SENTENCE.search(text.replace("：", "").replace(":", "")) and not re.search(r"表\s*$", text):
+    if SENTENCE.search(text.replace("：", "").replace(":", "")) and not re.search(r"表\s*$", text):
         return None
     if len(ln.chunks(2.5)) > 1:          # a title is one run of text, not a table row
         return None
     form = catalogue().classify_title(text)
-    if form is None and (not _GENERIC_TITLE.search(norm(text)) or ln.size < 10):
+    if form is None and (not GENERIC_TITLE.search(norm(text)) or ln.size < 10):
         return None
     return Title(i, re.sub(r"\s+", "", text) if re.search(r"[\u4e00-\u9fff]", text) else text,
                  form.id if form else None, end)
@@ -169,7 +169,7 @@ def _title(text: str, ln: Line, i: int, end: int) -> Optional[Title]:
 def is_meta_line(line: Line) -> bool:
     """单位名称/单位：万元 lines; a header cell like "价值（金额单位：万元）" is not one."""
     text = re.sub(r"[（(][^()（）]*[)）]", "", line.text)
-    return bool(_META.search(text)) and len(line.chunks(1.5)) <= 4
+    return bool(META_LABELS.search(text)) and len(line.chunks(1.5)) <= 4
 
 
 _UNIT_LABEL = re.compile(r"(?:单位名称|部门名称|编制部门|编制单位|预算单位|填报单位|部门)\s*[:：]\s*(\S+)")
@@ -200,14 +200,14 @@ def parse_meta(lines: list, title: str) -> Meta:
         if m:
             meta.year = int(m.group(1))
         m = _UNIT_LABEL.search(text)
-        if not _META.search(text) and meta.unit_name and len(text.strip()) <= 10:
+        if not META_LABELS.search(text) and meta.unit_name and len(text.strip()) <= 10:
             meta.unit_name += text.strip()          # the wrapped end of the unit name
             continue
         if m and meta.unit_name is None:
             meta.unit_name = m.group(1)
         elif meta.unit_name is None:
             # Hebei: "824永清县工业和信息化局   预算年度：2022   单位：万元" — the unlabeled text before the labels.
-            m = _META.search(text)
+            m = META_LABELS.search(text)
             first = (text[:m.start()] if m else text).strip()
             if re.search(r"[\u4e00-\u9fff]{3,}", first) and not re.search(r"\d{4}\s*[-年]", first):
                 meta.unit_name = re.sub(r"^\d+", "", first.replace(" ", ""))   # "824" is the unit's code
@@ -307,7 +307,7 @@ def split_page(page: PageContent, lines: list) -> list:
             continue
         if cur.closed:
             pass
-        elif is_note(ln) or is_narrative(ln, page) or _TOC_FILL.search(ln.text):
+        elif is_note(ln) or is_narrative(ln, page) or TOC_FILL.search(ln.text):
             cur.closed = True
             cur.note_lines.append(ln)
         else:

@@ -22,7 +22,7 @@ from typing import Optional
 
 from .forms import catalogue, norm
 from .grid import GridSettings, HeaderHint, is_data_block, is_layout_row
-from .layout import (_GENERIC_TITLE, _META, _SENTENCE, _TOC_FILL, _TOC_TAIL, is_note, make_line,
+from .layout import (GENERIC_TITLE, META_LABELS, SENTENCE, TOC_FILL, TOC_TAIL, is_note, make_line,
                      money_unit_in, parse_meta)
 from .model import Issue
 from .normalize import RawTable
@@ -72,21 +72,21 @@ def title_of(text: str) -> Optional[tuple]:
     """(title, form_id or None) when a line reads as a report-table title (the PDF engine's rules on the text
     alone: short, no sentence punctuation, not a TOC entry or meta line, names a form or ends with 表)."""
     text = text.strip()
-    if len(text) < 4 or len(text) > 80 or _TOC_TAIL.search(text) or _TOC_FILL.search(text):
+    if len(text) < 4 or len(text) > 80 or TOC_TAIL.search(text) or TOC_FILL.search(text):
         return None
-    if _SENTENCE.search(text.replace("：", "").replace(":", "")) and not re.search(r"表\s*$", text):
+    if SENTENCE.search(text.replace("：", "").replace(":", "")) and not re.search(r"表\s*$", text):
         return None
     form = catalogue().classify_title(text)
-    if _META.search(text) and (form is None or re.search(r"[:：]", text)):
+    if META_LABELS.search(text) and (form is None or re.search(r"[:：]", text)):
         return None             # a meta line; "2026年预算单位收入预算总表" names a form and is a title
-    if form is None and not _GENERIC_TITLE.search(norm(text)):
+    if form is None and not GENERIC_TITLE.search(norm(text)):
         return None
     return re.sub(r"\s+", "", text), form.id if form else None
 
 
 def is_meta_text(text: str) -> bool:
     """单位名称 / 预算年度 / 单位：万元 (a header label such as 价值（金额单位：万元） is not one)."""
-    return bool(_META.search(re.sub(r"[（(][^()（）]*[)）]", "", text)))
+    return bool(META_LABELS.search(re.sub(r"[（(][^()（）]*[)）]", "", text)))
 
 
 def _empty_marked(text: str) -> bool:
@@ -225,8 +225,8 @@ def _used_width(sheet: Sheet, rows: list) -> int:
 
 # ---------------------------------------------------------------------------------------------- one table
 def _header_hint(form_id) -> HeaderHint:
-    from .pipeline import _header_label_test, _row_label_test     # the PDF path's form-specific row tests
-    return HeaderHint(row_label=_row_label_test(form_id), header_label=_header_label_test(form_id))
+    from .pipeline import header_label_test, row_label_test     # the PDF path's form-specific row tests
+    return HeaderHint(row_label=row_label_test(form_id), header_label=header_label_test(form_id))
 
 
 def _first_data_row(texts_by_row: list, spans_by_row: list, ncols: int, hint: HeaderHint) -> int:

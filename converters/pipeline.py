@@ -206,8 +206,8 @@ def _add_segment(table: OpenTable, seg: Segment, settings: GridSettings):
                 break
     first = table.grids[0] if table.grids else None
     if first is None:
-        grid = build_grid(seg.page, lines, settings, hint=HeaderHint(row_label=_row_label_test(table.form_id),
-                                                                     header_label=_header_label_test(table.form_id)))
+        grid = build_grid(seg.page, lines, settings, hint=HeaderHint(row_label=row_label_test(table.form_id),
+                                                                     header_label=header_label_test(table.form_id)))
     else:
         hint = HeaderHint(header_texts=header_texts(first))
         grid = build_grid(seg.page, lines, settings, hint=hint)
@@ -238,7 +238,7 @@ def first_page_width(table: OpenTable) -> float:
     return table.page_widths[0] if table.page_widths else 0.0
 
 
-def _header_label_test(form_id):
+def header_label_test(form_id):
     """Is a text one of the form's column labels (科目编码, 合计 …)?"""
     form = catalogue().get(form_id) if form_id else None
     if form is None:
@@ -249,7 +249,7 @@ def _header_label_test(form_id):
                          or any(rx.fullmatch(norm(text)) for rx in wide))
 
 
-def _row_label_test(form_id):
+def row_label_test(form_id):
     """Does a row start with one of the form's row labels or a total label (a body row even without numbers)?"""
     cat = catalogue()
     form = cat.get(form_id) if form_id else None
