@@ -12,22 +12,13 @@ from converters.office_tables import Sheet, tables_of
 from converters.performance import PerformanceReader
 from converters.pipeline import convert_document
 from test_office_inputs import EXPECTED_EXPENDITURE
+from test_performance import assert_exported
 
 WRITERS = {"docx": og.perf_docx, "xlsx": og.perf_xlsx, "xls": og.perf_xls}
 
 
 def tables(doc):
     return {t.form: t for t in doc.tables}
-
-
-def assert_exported(doc, forms, layout):
-    got = tables(doc)
-    for form, exp in zip(("performance_targets", "performance_indicators"), pg.expected(forms, layout)):
-        t = got[form]
-        assert t.columns == exp["columns"], form
-        assert len(t.rows) == len(exp["rows"]), form
-        for row, want in zip(t.rows, exp["rows"]):
-            assert row == want, f"{form}: {[(c, a, b) for c, a, b in zip(t.columns, row, want) if a != b]}"
 
 
 @pytest.fixture(scope="module")
