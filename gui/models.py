@@ -1,6 +1,7 @@
 """Qt item models over the review session's data: the list of tables, a table's grid and its raw grid."""
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
@@ -16,8 +17,20 @@ from .style import (CELL_COLORS, RAW_HEADER_BG, ROW_COLORS, SEVERITY_LABELS, STA
 KIND_LABELS = {"amount": "金额", "count": "数量", "code": "编码", "text": "文本"}
 
 
+_TITLE_LEAD = re.compile(r"^[\s　]*(?:部门|单位)?\s*(?:(?:19|20)\d{2}\s*年度?)?\s*")
+
+
+def display_title(t: Table) -> str:
+    """The title without what every table of a document repeats at its start (the unit's name, the year):
+    "测试县财政局部门2024年预算支出总表" → "预算支出总表". The full title is in the tooltip."""
+    title = t.title
+    if t.unit_name and title.startswith(t.unit_name):
+        title = title[len(t.unit_name):]
+    return _TITLE_LEAD.sub("", title, count=1) or t.title
+
+
 class TableListModel(QAbstractTableModel):
-    """One row per table of the document: 标题 | 目标表式 | 页码 | 状态."""
+    """One row per table of the document: 标题 (shortened, see `display_title`) | 目标表式 | 页码 | 状态."""
 
     HEADERS = ("标题", "目标表式", "页码", "状态")
 
@@ -66,7 +79,7 @@ class TableListModel(QAbstractTableModel):
                     meta = "  ".join(x for x in (t.unit_name, str(t.year) if t.year else None,
                                                  f"金额单位：{t.money_unit}" if t.money_unit else None) if x)
                     return t.title + (f"\n{meta}" if meta else "")
-                return t.title
+                return display_title(t)
             if col == 1:
                 return form_name(t.form)
             if col == 2:

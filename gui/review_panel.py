@@ -118,8 +118,7 @@ class ReviewPanel(QWidget):
         for c in (2, 3):
             hh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.table_list.setWordWrap(False)
-        # Titles share their beginning ("2025年部门…"): keep the end, which tells the tables apart.
-        self.table_list.setTextElideMode(Qt.TextElideMode.ElideLeft)
+        self.table_list.setTextElideMode(Qt.TextElideMode.ElideRight)     # titles shown without unit and year
         self.table_list.selectionModel().currentRowChanged.connect(self._table_row_changed)
         self.tables_label = QLabel("表格", self)
         self.tables_label.setObjectName("sectionLabel")

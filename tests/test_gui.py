@@ -603,3 +603,18 @@ def test_paste_a_block_from_excel_and_clear_a_selection(qtbot, window, pdfs):
     qtbot.keyClick(w.review.grid, Qt.Key.Key_Delete)
     assert w.session.tables[ti].rows[r][c:c + 2] == [None, None]
     assert w.undo_action.text() == "撤销 清除单元格"
+
+
+def test_the_table_list_shows_titles_without_unit_and_year(qtbot, window, pdfs):
+    from gui.models import display_title
+    w = window
+    s = open_and_wait(qtbot, w, pdfs / "small.pdf")
+    m = w.review.table_model
+    shown = [m.data(m.index(r, 0)) for r in range(m.rowCount())]
+    assert all(not x.startswith(s.tables[0].unit_name) and "年" not in x[:6] for x in shown)
+    assert [m.data(m.index(r, 0), Qt.ItemDataRole.ToolTipRole).splitlines()[0] for r in range(m.rowCount())] == \
+        [t.title for t in s.tables]                              # the full title in the tooltip
+    from converters.model import Table
+    assert display_title(Table("x", "测试县财政局部门2024年预算支出总表", "测试县财政局")) == "预算支出总表"
+    assert display_title(Table("x", "2025年部门预算收支总表")) == "部门预算收支总表"
+    assert display_title(Table("x", "2025年")) == "2025年"        # nothing left: the whole title
