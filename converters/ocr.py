@@ -380,6 +380,18 @@ def _ink_rows(ink: np.ndarray, box: TextBox) -> Optional[tuple]:
     return (y0 + best[0], y0 + best[1]) if best else None
 
 
+def unstacked(box: TextBox, line: float) -> list:
+    """A column of characters read as one box (a label printed downwards; or a wrapped label whose first and
+    last characters the detector joined, "三" over "算") as one box per character, top to bottom, the way a
+    text PDF holds it: each character then joins the line it stands on. `line`: the height of a text line."""
+    n, height = len(box.chars), box.bottom - box.top
+    if n < 2 or height < 1.6 * line or box.x1 - box.x0 > 1.6 * line:
+        return [box]
+    step = height / n
+    return [TextBox(box.x0, box.top + k * step, box.x1, box.top + (k + 1) * step, [(c[0], box.x0, box.x1, c[3])],
+                    c[3]) for k, c in enumerate(box.chars)]
+
+
 def line_rows(ink: np.ndarray, boxes: list) -> list:
     """Per text box, the ink rows of its visual line: a box whose ink lies within another's rows (a short
     "二、" detected apart from its text, a row's amount beside its label) takes the taller box's rows, so that
@@ -512,6 +524,9 @@ def read_image(gray: np.ndarray, page: PageContent, settings: OcrSettings = SETT
     text_ink = ink.copy()
     text_ink[(hmask > 0) | (vmask > 0)] = 0
     boxes += missed_text(gray, text_ink, boxes, h_rules, v_rules, settings)
+    across = [b.bottom - b.top for b in boxes if b.x1 - b.x0 >= b.bottom - b.top]
+    if across:
+        boxes = [part for b in boxes for part in unstacked(b, float(np.median(across)))]
     chars, uncertain = page_chars(boxes, text_ink, scale, settings)
     height, width_pt = gray.shape[0] / scale, gray.shape[1] / scale
     return replace(page, width=width_pt, height=height, chars=chars, h_rules=h_rules, v_rules=v_rules,

@@ -209,6 +209,18 @@ def test_models_ship_with_the_package():
     assert list(models.glob("*det*.onnx")) and list(models.glob("*rec*.onnx"))
 
 
+def test_a_column_of_characters_read_as_one_box_is_split_top_to_bottom():
+    """The detector joined the "三" of a wrapped "三、国有资本经营预" / "算" with the "算" below it: each character
+    must join its own line; a line of text across, or one character, stays whole."""
+    stacked = ocr.TextBox(100, 386, 141, 446, [("三", 101, 140, 0.9), ("算", 100, 139, 0.95)], 0.9)
+    top, bottom = ocr.unstacked(stacked, line=27)
+    assert (top.text, bottom.text) == ("三", "算") and top.bottom == bottom.top == 416
+    assert (top.x0, top.x1, top.score) == (100, 141, 0.9)
+    across = ocr.TextBox(141, 390, 283, 417, [(ch, 141 + 18 * k, 159 + 18 * k, 1.0) for k, ch in enumerate("国有资本")], 1.0)
+    single = ocr.TextBox(100, 380, 140, 450, [("一", 100, 140, 1.0)], 1.0)
+    assert ocr.unstacked(across, line=27) == [across] and ocr.unstacked(single, line=27) == [single]
+
+
 def test_amounts_the_line_detector_passed_over_are_read_again(tmp_path, monkeypatch):
     """A lone "0" or a short amount in a ruled column is easily passed over by the line detector (a wrong empty
     cell no sum check catches): ink of text height in the ruling that no recognised line covers is read again.
