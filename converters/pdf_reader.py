@@ -41,6 +41,7 @@ class PageContent:
     image_cover: float = 0.0     # share of the page area covered by images
     uncertain: list = field(default_factory=list)   # OCR characters read with low confidence:
                                                     # (x0, top, x1, bottom, score, text)
+    ocr: bool = False                               # read from the page's image
 
 
 MIN_RULE_LEN = 4.0

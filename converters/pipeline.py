@@ -16,7 +16,7 @@ from .layout import (Meta, Segment, band_texts, group_lines, money_unit_in, pars
                      strip_furniture)
 from .model import ConversionError, Document, Issue
 from .normalize import RawTable, standardize
-from .ocr import flag_uncertain_cells
+from .ocr import flag_doubtful_enumerations, flag_uncertain_cells
 from .pdf_reader import iter_pages, open_pdf
 from .performance import PerformanceReader
 
@@ -59,7 +59,7 @@ def convert_document(path, progress: Optional[ProgressFn] = None,
     path = Path(path)
     name = path.name
     suffix = path.suffix.lower()
-    uncertain: dict = {}          # page → characters OCR read with low confidence
+    uncertain: dict = {}          # page read by OCR → its characters read with low confidence
     perf = PerformanceReader()    # the performance-target forms (绩效目标表) of a PDF
     if suffix in TABLE_READERS:
         import importlib
@@ -91,6 +91,7 @@ def _finish(doc: Document, tables: list, perf_tables: list, uncertain: dict):
         doc.tables.extend(t for t in standardize(raw) if _is_real_table(t))
     doc.tables.extend(perf_tables)
     flag_uncertain_cells(doc.tables, uncertain)
+    flag_doubtful_enumerations(doc.tables, set(uncertain))
     run_checks(doc.tables)
 
 
@@ -144,7 +145,7 @@ def _find_tables(pdf, path, doc, progress, cancel, settings, workers, uncertain:
             raise Cancelled()
         if progress:
             progress(page.number, doc.pages, f"正在读取第 {page.number}/{doc.pages} 页")
-        if page.uncertain:
+        if page.ocr:
             uncertain[page.number] = page.uncertain
         if not page.chars:
             if page.images:

@@ -221,6 +221,23 @@ def test_a_column_of_characters_read_as_one_box_is_split_top_to_bottom():
     assert ocr.unstacked(across, line=27) == [across] and ocr.unstacked(single, line=27) == [single]
 
 
+def test_an_enumeration_ocr_may_have_garbled_is_flagged():
+    """"三国有资本经营预算" between "二、…" and "四、…", "一般公共预算" before "二、…": flagged on OCR pages only;
+    a sub-item ("一般公共服务支出" after "一、…") and a text page are left alone."""
+    labels = ["一般公共预算", "二、政府性基金预算", "三国有资本经营预算", "四、财政专户管理资金", "一般公共服务支出"]
+    def table(page):
+        return Table("budget_summary", "收支总表", columns=["收入项目", "收入预算数"],
+                     rows=[[x, 1.0] for x in labels],
+                     sources=[[CellSource(page, (0, 0, 1, 1)), CellSource(page, (1, 0, 2, 1))] for _ in labels])
+    scanned, text = table(3), table(4)
+    ocr.flag_doubtful_enumerations([scanned, text], {3})
+    flags = [(i.row, i.col, i.severity) for i in scanned.issues if i.code == "doubtful_enumeration"]
+    assert flags == [(0, 0, "warning"), (2, 0, "warning")]
+    assert "三、" in scanned.issues[1].message and "第 3 页" in scanned.issues[1].message
+    assert not text.issues
+    assert [ocr.chinese_number(x) for x in ("一", "十", "十二", "二十", "九十九", "一般")] == [1, 10, 12, 20, 99, None]
+
+
 def test_amounts_the_line_detector_passed_over_are_read_again(tmp_path, monkeypatch):
     """A lone "0" or a short amount in a ruled column is easily passed over by the line detector (a wrong empty
     cell no sum check catches): ink of text height in the ruling that no recognised line covers is read again.
