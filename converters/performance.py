@@ -22,6 +22,7 @@ How it is read:
 """
 from __future__ import annotations
 
+import copy
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -681,6 +682,13 @@ class PerformanceReader:
         if not forms:
             return []
         return [_targets_table(forms), _indicators_table(forms)]
+
+    def tables_so_far(self) -> list:
+        """tables() of the forms read so far, leaving the reader as it is (tables() names and joins the forms
+        in place): a preview while the rest is read."""
+        reader = copy.copy(self)
+        reader.forms, reader.notices = copy.deepcopy(self.forms), []
+        return reader.tables()
 
     def _named(self, forms: list) -> list:
         """Forms with a project name (from the 项目名称 cell, or from a title such as '1、XX绩效目标表')."""

@@ -1,7 +1,6 @@
 """The conversion pipeline: read document → find tables → stitch pages → classify → standardize → check."""
 from __future__ import annotations
 
-import copy
 import re
 import time
 from collections import Counter
@@ -120,10 +119,8 @@ class TablesSoFar:
         if time.monotonic() < self.due or (len(tables), len(self.perf.forms)) == self.shown:
             return
         self.shown = (len(tables), len(self.perf.forms))
-        perf = copy.copy(self.perf)                        # tables() joins the forms in place: work on a copy
-        perf.forms, perf.notices = copy.deepcopy(self.perf.forms), []
         snapshot = Document(source=self.doc.source, pages=self.doc.pages)
-        _finish(snapshot, [_raw_table(t) for t in tables if t.grids or t.empty_marker], perf.tables(),
+        _finish(snapshot, [_raw_table(t) for t in tables if t.grids or t.empty_marker], self.perf.tables_so_far(),
                 dict(uncertain))
         self.emit(snapshot)
         self.interval = min(2 * self.interval, self.longest)
