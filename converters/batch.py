@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from .dataset import CONSOLIDATED_DIR, DocRecord, row_pages, write_outputs
-from .export import ExportExistsError, atomic_write, previous_export, export_document
-from .model import ConversionError
+from .export import atomic_write, export_document, previous_export
+from .model import failure_message
 from .pipeline import SUPPORTED_SUFFIXES, TABLE_READERS, Cancelled, convert_document
 from .review import file_hash
 
@@ -164,16 +164,6 @@ def plan(sources: list, settings: BatchSettings) -> list:
 # ---------------------------------------------------------------------------------------------- one document
 def timeout_message(name: str, timeout: float) -> str:
     return f"{name}：转换超时（超过 {timeout:g} 秒），已停止"
-
-
-def failure_message(name: str, exc: BaseException) -> str:
-    if isinstance(exc, (ConversionError, ExportExistsError)):
-        return str(exc)
-    if isinstance(exc, MemoryError):
-        return f"{name}：内存不足，无法转换"
-    if isinstance(exc, OSError):
-        return f"{name}：文件读写失败（{exc.strerror or exc}）"
-    return f"{name}：转换失败（内部错误：{type(exc).__name__}: {exc}）"
 
 
 def export_job(doc, job: Job, out: Path, started: float) -> Path:

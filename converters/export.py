@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 
 from .forms import catalogue
-from .model import Document, Table
+from .model import Document, ReportedError, Table
 from .version import APP_NAME
 
 
@@ -52,7 +52,7 @@ WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10
 SHEET_MAX = 31
 
 
-class ExportExistsError(Exception):
+class ExportExistsError(ReportedError):
     """The output folder already holds an export and overwriting was not requested."""
 
 

@@ -80,5 +80,20 @@ class Document:
                 "tables": [t.to_json() for t in self.tables], "notices": list(self.notices)}
 
 
-class ConversionError(Exception):
-    """A document that cannot be converted. The message is Chinese, names the file and says what is wrong."""
+class ReportedError(Exception):
+    """An error whose message is Chinese, names the file and says what is wrong: shown to users as it is."""
+
+
+class ConversionError(ReportedError):
+    """A document that cannot be converted."""
+
+
+def failure_message(name: str, exc: BaseException) -> str:
+    """Chinese, user-facing reason why converting (and exporting) the document `name` failed."""
+    if isinstance(exc, ReportedError):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return f"{name}：内存不足，无法转换"
+    if isinstance(exc, OSError):
+        return f"{name}：文件读写失败（{exc.strerror or exc}）"
+    return f"{name}：转换失败（内部错误：{type(exc).__name__}: {exc}）"

@@ -11,23 +11,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QThread, Signal
 
-from converters.model import ConversionError
+from converters.model import ConversionError, failure_message
 from converters.pipeline import Cancelled, convert_document
 from converters.review import ReviewSession
 
 PAGE_READERS = max(1, min(os.cpu_count() or 1, 4))     # processes reading a PDF's pages (~100 MB each)
-
-
-def failure_text(path, exc: BaseException) -> str:
-    """Chinese, user-facing reason a document failed (ConversionError messages are used as they are)."""
-    name = Path(path).name
-    if isinstance(exc, ConversionError):
-        return str(exc)
-    if isinstance(exc, MemoryError):
-        return f"{name}：内存不足，无法转换"
-    if isinstance(exc, OSError):
-        return f"{name}：无法读取文件（{exc.strerror or exc}）"
-    return f"{name}：转换失败（内部错误：{type(exc).__name__}: {exc}）"
 
 
 class ConversionJob(QThread):
@@ -70,7 +58,7 @@ class ConversionJob(QThread):
             self.cancelled.emit()
         except BaseException as e:          # noqa: BLE001 - any failure is reported, never crashes the app
             self.outcome = "failed"
-            self.failed.emit(failure_text(self.path, e))
+            self.failed.emit(failure_message(self.path.name, e))
         else:
             self.outcome = "succeeded"
             self.succeeded.emit(session)
