@@ -359,21 +359,7 @@ class _Writer:
 
     # ------------------------------------------------------------------------------- drawing primitives
     def _text(self, x, y, text, size, bold=False):
-        if not text:
-            return
-        if bold:       # fake bold: fill + stroke (the CJK font has no bold face); state restored after
-            self.c.saveState()
-            t = self.c.beginText()
-            t.setTextRenderMode(2)
-            t.setFont(self.font, size)
-            t.setTextOrigin(x, y)
-            t.textOut(text)
-            self.c.setLineWidth(size * 0.035)
-            self.c.drawText(t)
-            self.c.restoreState()
-        else:
-            self.c.setFont(self.font, size)
-            self.c.drawString(x, y, text)
+        draw_text(self.c, self.font, x, y, text, size, bold)
 
     def _lines_block(self, lines, x0, x1, ytop, ybot, size, leading, align, pad):
         """Draw wrapped lines vertically centred in [ybot, ytop], aligned in [x0+pad, x1-pad]."""
@@ -742,6 +728,25 @@ class _Writer:
 
 
 _ALIGN = {"right": "r", "center": "c", "left": "l"}
+
+
+def draw_text(c, font: str, x, y, text, size, bold=False):
+    """One line of text on a reportlab canvas; bold is faked by fill + stroke (the CJK font has no bold face)."""
+    if not text:
+        return
+    if bold:
+        c.saveState()
+        t = c.beginText()
+        t.setTextRenderMode(2)
+        t.setFont(font, size)
+        t.setTextOrigin(x, y)
+        t.textOut(text)
+        c.setLineWidth(size * 0.035)
+        c.drawText(t)
+        c.restoreState()
+    else:
+        c.setFont(font, size)
+        c.drawString(x, y, text)
 
 
 def _merge_spans(spans):

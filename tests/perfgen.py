@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas as _canvas
 
-from pdfgen import DEFAULT_FONT, _Metrics, _register_font, wrap_text
+from pdfgen import DEFAULT_FONT, _Metrics, _register_font, draw_text, wrap_text
 
 PERIODS = ("实施期", "年度")
 SOURCES = ("中央财政资金", "省级财政资金", "市县财政资金", "单位自筹", "其他资金")
@@ -319,21 +319,7 @@ class _Writer:
         return self.doc.margins[3]
 
     def _text(self, x, y, text, size, bold=False):
-        if not text:
-            return
-        self.c.setFont(self.font, size)
-        if bold:            # fake bold: fill + stroke (the CJK font has no bold face)
-            self.c.saveState()
-            t = self.c.beginText()
-            t.setTextRenderMode(2)
-            t.setFont(self.font, size)
-            t.setTextOrigin(x, y)
-            t.textOut(text)
-            self.c.setLineWidth(size * 0.03)
-            self.c.drawText(t)
-            self.c.restoreState()
-        else:
-            self.c.drawString(x, y, text)
+        draw_text(self.c, self.font, x, y, text, size, bold)
 
     def _lines(self, lines, x0, x1, ytop, ybot, align, size, leading, valign="c"):
         pad = 2.5
