@@ -18,9 +18,7 @@ DEFAULT_DIST = ROOT / "dist" / "BudgetTables"
 
 # Component: bundle path patterns below _internal/ (fnmatch, lower case; first match wins).
 GROUPS = {
-    "OCR (opencv, onnxruntime, rapidocr + models)": [
-        "cv2/*", "opencv_python_headless.libs/*", "onnxruntime/*", "rapidocr/*", "shapely/*", "shapely.libs/*",
-        "pyclipper/*", "omegaconf/*", "antlr4/*", "yaml/*", "colorlog/*"],
+    "OCR (onnxruntime, pyclipper, models)": ["onnxruntime/*", "pyclipper/*", "resources/ocr_models/*"],
     "Qt (PySide6, ICU)": ["pyside6/*", "shiboken6/*", "libqt6*", "libicu*", "libpyside6*", "libshiboken6*"],
     "dataset.parquet (fastparquet, cramjam)": ["fastparquet/*", "cramjam/*"],
     "numpy": ["numpy/*", "numpy.libs/*", "numpy-*"],

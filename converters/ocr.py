@@ -6,8 +6,8 @@ text layer when it has no text but images, or when its text layer is suspect (im
 the page shows: its longest runs of text are recognised from the rendered page and compared.
 
 Reading a page: render it (pypdfium2), turn it upright (quarter turns) and deskew it, find the ruling lines in
-the image, recognise the text with RapidOCR (ONNX Runtime; the models ship inside the rapidocr wheel, nothing
-is downloaded) and return a PageContent in PDF points like a text page's, so the same layout and grid code
+the image, recognise the text (ocr_engine: RapidOCR's PP-OCR models on ONNX Runtime; nothing is downloaded)
+and return a PageContent in PDF points like a text page's, so the same layout and grid code
 reads it. Letters, digits and number punctuation recognised with low confidence are listed in
 `PageContent.uncertain`;
 `flag_uncertain_cells` turns them into `low_confidence` issues on the cells that hold them.
@@ -24,6 +24,7 @@ from typing import Optional
 
 import numpy as np
 
+from . import raster
 from .model import ConversionError, Issue
 from .pdf_reader import Char, PageContent, Rule, text_turns, turn_page
 
@@ -125,18 +126,14 @@ def set_threads(n: int) -> None:
 
 
 def engine():
-    """The RapidOCR engine of this process: models load once per process. A process forked from one that ran
+    """The OCR engine of this process: models load once per process. A process forked from one that ran
     ONNX Runtime runs it on one thread: a thread pool used before the fork deadlocks in the child."""
     pid = os.getpid()
     if pid not in _engines:
         threads = 1 if _engines else _threads.get(pid, -1)
         try:
-            from rapidocr import RapidOCR
-            _engines[pid] = RapidOCR(params={
-                "Global.log_level": "error", "Global.use_cls": False,    # orientation is found per page
-                "Global.return_word_box": True, "Global.return_single_char_box": True,
-                "EngineConfig.onnxruntime.intra_op_num_threads": threads,
-                "EngineConfig.onnxruntime.inter_op_num_threads": threads})
+            from .ocr_engine import TextEngine
+            _engines[pid] = TextEngine(threads)
         except Exception as e:  # missing package or model files: say so instead of crashing
             raise ConversionError(f"OCR 引擎无法加载（{type(e).__name__}），无法识别扫描页") from e
     return _engines[pid]
@@ -153,15 +150,10 @@ def render_page(path: Path, number: int, scale: float) -> np.ndarray:
 
 
 def _rec(img: np.ndarray) -> tuple:
-    """(text, score) of one text-line image, recognition only (every flag given, as in `recognise`)."""
-    import cv2
+    """(text, score) of one text-line image, recognition only."""
     if img.size == 0:
         return "", 0.0
-    res = engine()(cv2.cvtColor(img, cv2.COLOR_GRAY2BGR), use_det=False, use_cls=False, use_rec=True,
-                   return_word_box=False)
-    if not res.txts:
-        return "", 0.0
-    return res.txts[0], float(res.scores[0])
+    return engine().read_line(img)
 
 
 # ---------------------------------------------------------------------------------------------- text layer check
@@ -216,17 +208,14 @@ def misread(text: str, seen: str) -> int:
 # ---------------------------------------------------------------------------------------------- image geometry
 def ink_mask(gray: np.ndarray) -> np.ndarray:
     """Dark pixels (Otsu threshold), as 0/255."""
-    import cv2
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    return ink
+    return raster.otsu_ink(gray)
 
 
 def skew_angle(ink: np.ndarray, max_angle: float) -> float:
     """The rotation (degrees, for `rotate`) that levels the page: the angle whose horizontal projection of the
     ink is sharpest (text lines and ruling lines make narrow, tall peaks when level)."""
-    import cv2
     f = min(1.0, 1000.0 / ink.shape[1])
-    small = cv2.resize(ink, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else ink
+    small = raster.resize_area(ink, f) if f < 1 else ink
     ys, xs = np.nonzero(small > 64)
     if len(ys) < 100:
         return 0.0
@@ -242,33 +231,19 @@ def skew_angle(ink: np.ndarray, max_angle: float) -> float:
     return -float(max(np.arange(best - 0.25, best + 0.25 + 1e-9, 0.02), key=sharpness))
 
 
-def rotate(img: np.ndarray, angle: float, fill: int) -> np.ndarray:
-    """The image rotated by `angle` degrees about its centre, same size, uncovered corners filled."""
-    import cv2
-    if abs(angle) < 0.01:
-        return img
-    h, w = img.shape[:2]
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    return cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=fill)
-
-
 def ruling_masks(ink: np.ndarray, scale: float, settings: OcrSettings = SETTINGS) -> tuple:
     """(horizontal, vertical) masks of the long straight strokes of a levelled page."""
-    import cv2
     k = max(8, int(settings.rule_min_len * scale))
     gap = max(2, int(0.7 * scale))          # scan dropouts along a line
-    rect = lambda w, h: cv2.getStructuringElement(cv2.MORPH_RECT, (w, h))
-    h = cv2.morphologyEx(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, rect(gap, 1)), cv2.MORPH_OPEN, rect(k, 1))
-    v = cv2.morphologyEx(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, rect(1, gap)), cv2.MORPH_OPEN, rect(1, k))
+    h = raster.open(raster.close(ink, gap, 1), k, 1)
+    v = raster.open(raster.close(ink, 1, gap), 1, k)
     return h, v
 
 
 def segments(mask: np.ndarray, horizontal: bool, max_width: float) -> list:
     """Ruling segments (pos, start, end) in pixels: the mask's thin connected strokes."""
-    import cv2
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     out = []
-    for x, y, w, h, _ in stats[1:]:
+    for x, y, w, h, _ in raster.components(mask):
         if (h if horizontal else w) <= max_width:
             out.append((y + h / 2, x, x + w) if horizontal else (x + w / 2, y, y + h))
     return out
@@ -292,21 +267,14 @@ class TextBox:
 
 def recognise(img: np.ndarray, settings: OcrSettings = SETTINGS) -> list:
     """The text lines of a (grayscale) page image, each with per-character boxes and scores."""
-    import cv2
-    res = engine()(cv2.cvtColor(img, cv2.COLOR_GRAY2BGR), use_det=True, use_cls=False, use_rec=True,
-                   return_word_box=True)       # every flag given: the engine keeps those of the last call
-    if getattr(res, "boxes", None) is None or not res.txts:
-        return []
-    words = res.word_results if len(res.word_results or ()) == len(res.txts) else [None] * len(res.txts)
     out = []
-    for quad, text, score, word in zip(res.boxes, res.txts, res.scores, words):
-        if float(score) < settings.min_score or not text.strip():
+    for line in engine().read_page(img):
+        if line.score < settings.min_score or not line.text.strip():
             continue
-        quad = np.asarray(quad, dtype=float)
-        x0, top = quad.min(axis=0)
-        x1, bottom = quad.max(axis=0)
-        chars = matched_brackets(amount_cleanup(_char_boxes(text, float(score), word, x0, x1), settings))
-        out.append(TextBox(x0, top, x1, bottom, chars, float(score)))
+        x0, top = line.quad.min(axis=0)
+        x1, bottom = line.quad.max(axis=0)
+        chars = matched_brackets(amount_cleanup(_char_boxes(line.text, line.score, line.chars, x0, x1), settings))
+        out.append(TextBox(float(x0), float(top), float(x1), float(bottom), chars, line.score))
     return out
 
 
@@ -340,17 +308,11 @@ def matched_brackets(chars: list) -> list:
     return out
 
 
-def _char_boxes(text: str, score: float, words, x0: float, x1: float) -> list:
-    """(text, x0, x1, score) per character: from the recogniser's character boxes when they spell the line,
-    else spread over the line box by character width (CJK one em, others half)."""
-    if words and "".join(w[0] for w in words) == "".join(text.split()):
-        out = []
-        for w, sc, quad in words:
-            xs = [p[0] for p in quad]
-            a, b = min(xs), max(xs)
-            step = (b - a) / len(w)
-            out.extend((ch, a + k * step, a + (k + 1) * step, float(sc)) for k, ch in enumerate(w))
-        return out
+def _char_boxes(text: str, score: float, boxes, x0: float, x1: float) -> list:
+    """(text, x0, x1, score) per character: the recogniser's character boxes when they spell the line, else
+    spread over the line box by character width (CJK one em, others half)."""
+    if boxes and "".join(b[0] for b in boxes) == "".join(text.split()):
+        return list(boxes)
     chars = [ch for ch in text if not ch.isspace()]
     widths = [1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in chars]
     unit = (x1 - x0) / max(sum(widths), 1e-6)
@@ -483,7 +445,7 @@ def _orientation(gray: np.ndarray, boxes: list) -> int:
 # ---------------------------------------------------------------------------------------------- a page from its image
 def _prepared(gray: np.ndarray, settings: OcrSettings) -> tuple:
     """(image, ink mask) levelled."""
-    gray = rotate(gray, skew_angle(ink_mask(gray), settings.max_skew), 255)
+    gray = raster.rotate(gray, skew_angle(ink_mask(gray), settings.max_skew), 255)
     return gray, ink_mask(gray)
 
 
@@ -539,7 +501,6 @@ def missed_text(gray: np.ndarray, text_ink: np.ndarray, boxes: list, h_rules: li
     that no sum check can catch): ink of text height inside the ruled area and outside every recognised
     line, re-read word by word. Only within a ruling (elsewhere stray ink, seals and signatures, is common),
     and never ink on a rule's line (a broken rule's remnant reads as "1")."""
-    import cv2
     if not boxes or not h_rules or not v_rules:
         return []
     s = settings.scale
@@ -555,11 +516,10 @@ def missed_text(gray: np.ndarray, text_ink: np.ndarray, boxes: list, h_rules: li
         left[:, max(0, int(p * s) - 2):int(p * s) + 3] = 0
     for p, _, _ in h_rules:
         left[max(0, int(p * s) - 2):int(p * s) + 3, :] = 0
-    words = cv2.dilate(left, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(0.6 * size)), 1)))
-    _, _, stats, _ = cv2.connectedComponentsWithStats(words, connectivity=8)
+    words = raster.dilate(left, max(3, int(0.6 * size)), 1)
     low, high = settings.missed_height
     out = []
-    for x, y, w, h, _ in stats[1:]:
+    for x, y, w, h, _ in raster.components(words):
         ys_, xs_ = np.nonzero(left[y:y + h, x:x + w])
         if not len(ys_):
             continue

@@ -2,8 +2,7 @@
 # 构建安装包（Linux）：packaging/build.sh → dist/BudgetTables/（BudgetTables 桌面程序、BudgetTables-cli 命令行、_internal/）。
 # Uses the project's virtual environment (.venv, or $VENV): creates it when missing, installs requirements.txt and the
 # pinned build tools (packaging/requirements-build.txt), then runs PyInstaller on build.spec.
-# Needs objdump (binutils) and the shared Python library (libpython3.11) on the build machine, and gcc for the stubs
-# that stand in for OpenCV's FFmpeg and libaom (build.spec STUBBED; without gcc they are bundled whole, ~38 MB more).
+# Needs objdump (binutils) and the shared Python library (libpython3.11) on the build machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
@@ -11,7 +10,6 @@ if ! command -v objdump >/dev/null 2>&1; then
   echo "构建需要 objdump：请先安装 binutils（apt-get install binutils）" >&2
   exit 1
 fi
-command -v gcc >/dev/null 2>&1 || echo "提示：未找到 gcc，OpenCV 的 FFmpeg 与 libaom 库将完整打包（约多 38 MB）" >&2
 [ -x "$VENV/bin/python" ] || python3.11 -m venv "$VENV" 2>/dev/null || python3 -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q -r requirements.txt -r packaging/requirements-build.txt
 "$VENV/bin/python" -m PyInstaller --noconfirm --log-level WARN build.spec

@@ -14,6 +14,7 @@ when all of this holds.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shlex
@@ -67,10 +68,21 @@ def cid_font_pdf(path: Path):
     c.save()
 
 
+def require_ocr():
+    """ImportError unless this checkout can OCR: ONNX Runtime and the models, which the installed rapidocr wheel
+    provides."""
+    from converters.ocr_engine import MODEL_FILES, wheel_model_dir
+    if importlib.util.find_spec("onnxruntime") is None:
+        raise ImportError("OCR needs onnxruntime")
+    models = wheel_model_dir()
+    if models is None or not all((models / name).is_file() for name in MODEL_FILES.values()):
+        raise ImportError(f"OCR models not installed ({', '.join(MODEL_FILES.values())} of the rapidocr wheel)")
+
+
 def scanned_pdf(path: Path):
     """The CID-font table as a scan: one page image at 200 dpi, no text layer (only when OCR is installed)."""
     import pypdfium2 as pdfium
-    import rapidocr  # noqa: F401 (without OCR a scan cannot convert: skipped)
+    require_ocr()           # without OCR a scan cannot convert: skipped
     source = path.with_name("_scan_source.pdf")
     cid_font_pdf(source)
     pdf = pdfium.PdfDocument(str(source))

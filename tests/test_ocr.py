@@ -15,7 +15,7 @@ from reportlab.pdfgen import canvas
 
 import pdfgen as g
 from conftest import SHARED
-from converters import ocr
+from converters import ocr, raster
 from converters.layout import group_lines
 from converters.model import CellSource, ConversionError, Table
 from converters.pdf_reader import (Char, PageContent, Rule, iter_pages, open_pdf, read_page, text_turns,
@@ -127,13 +127,12 @@ def test_a_closing_bracket_matches_the_width_of_its_opening_one():
 
 # ---------------------------------------------------------------------------------------------- image geometry
 def _ruled_image(angle):
-    import cv2
     img = np.full((900, 700), 255, np.uint8)
     for y in range(100, 800, 50):
-        cv2.line(img, (60, y), (640, y), 0, 2)
+        img[y - 1:y + 1, 60:641] = 0
     for x in (60, 250, 450, 640):
-        cv2.line(img, (x, 100), (x, 750), 0, 2)
-    return ocr.rotate(img, angle, 255)
+        img[100:751, x - 1:x + 1] = 0
+    return raster.rotate(img, angle, 255)
 
 
 @pytest.mark.parametrize("angle", [-1.5, 0.0, 1.5, 3.0])
@@ -141,7 +140,7 @@ def test_skew_is_measured_and_levelled(angle):
     img = _ruled_image(angle)
     found = ocr.skew_angle(ocr.ink_mask(img), 5.0)
     assert abs(found + angle) < 0.1
-    level = ocr.rotate(img, found, 255)
+    level = raster.rotate(img, found, 255)
     assert abs(ocr.skew_angle(ocr.ink_mask(level), 5.0)) < 0.1
 
 
@@ -203,10 +202,8 @@ def test_cells_holding_low_confidence_characters_are_flagged():
 
 # ---------------------------------------------------------------------------------------------- OCR (slow)
 def test_models_ship_with_the_package():
-    from pathlib import Path
-    import rapidocr
-    models = Path(rapidocr.__file__).parent / "models"
-    assert list(models.glob("*det*.onnx")) and list(models.glob("*rec*.onnx"))
+    from converters.ocr_engine import MODEL_FILES, model_dir
+    assert all((model_dir() / name).is_file() for name in MODEL_FILES.values())
 
 
 def test_a_column_of_characters_read_as_one_box_is_split_top_to_bottom():
