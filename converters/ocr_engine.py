@@ -328,12 +328,13 @@ def char_boxes(text: str, cols: tuple, crop_shape: tuple, quad: np.ndarray) -> l
             d = cur[2] - nxt[1]
             cur[2] -= d / 2
             nxt[1] += d - d / 2
-    return [(ch, *page_span(x0, x1, h, quad), float(conf)) for (ch, x0, x1), conf in zip(boxes, confs)]
+    page_x = crop_to_page(quad, h)
+    return [(ch, *page_span(x0, x1, h, page_x), float(conf)) for (ch, x0, x1), conf in zip(boxes, confs)]
 
 
-def page_span(x0: float, x1: float, h: int, quad: np.ndarray) -> tuple:
-    """(x0, x1) in the page of the crop's columns x0…x1 (full height): the crop's corners mapped back through
-    the quad (a tall quad's crop was turned a quarter)."""
+def crop_to_page(quad: np.ndarray, h: int):
+    """The map of points of a quad's crop (`crop_quad`, `h` pixels high) to x in the page: back through the
+    quad's perspective, a tall quad's crop turned back a quarter first."""
     left, top = int(quad[:, 0].min()), int(quad[:, 1].min())
     q = (quad.astype(np.float32) - np.float32([left, top]))
     cw, ch = int(np.linalg.norm(q[0] - q[1])), int(np.linalg.norm(q[0] - q[3]))
@@ -342,10 +343,16 @@ def page_span(x0: float, x1: float, h: int, quad: np.ndarray) -> tuple:
     width = max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[2] - quad[3]))
     height = max(np.linalg.norm(quad[1] - quad[2]), np.linalg.norm(quad[3] - quad[0]))
     tall = round(height / width, 2) >= 1.5 if width >= 1e-6 else True
-    xs = []
-    for px, py in ((x0, 0), (x1, 0), (x1, h), (x0, h)):
-        if tall:                                    # undo the quarter turn of the crop
+
+    def page_x(px: float, py: float) -> int:
+        if tall:
             px, py = -py + cw, px
-        x, y, z = inverse @ np.array([px, py, 1.0])
-        xs.append(int(x / z + left))
+        x, _, z = inverse @ np.array([px, py, 1.0])
+        return int(x / z + left)
+    return page_x
+
+
+def page_span(x0: float, x1: float, h: int, page_x) -> tuple:
+    """(x0, x1) in the page of the crop's columns x0…x1 (full height)."""
+    xs = [page_x(px, py) for px, py in ((x0, 0), (x1, 0), (x1, h), (x0, h))]
     return float(min(xs)), float(max(xs))
