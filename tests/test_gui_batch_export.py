@@ -4,7 +4,6 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from pathlib import Path  # noqa: E402
-from types import SimpleNamespace  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -12,59 +11,20 @@ pytest.importorskip("pytestqt")
 pd = pytest.importorskip("pandas")
 
 from openpyxl import load_workbook  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
 
-import pdfgen  # noqa: E402
 from converters.dataset import CONSOLIDATED_DIR, REPORT_CSV, REPORT_XLSX  # noqa: E402
-from gui import dialogs  # noqa: E402
-from gui.main_window import MainWindow  # noqa: E402
-
-WAIT = 20000
-
-
-@pytest.fixture(scope="module")
-def pdfs(tmp_path_factory):
-    """a.pdf (预算支出总表 + 三公), b.pdf (another unit's 预算支出总表), bad.pdf (not a PDF)."""
-    folder = tmp_path_factory.mktemp("pdfs")
-    exp, _ = pdfgen.shanxi_expenditure_summary()
-    tp, _ = pdfgen.three_public()
-    pdfgen.build_pdf(pdfgen.DocSpec([exp, tp]), str(folder / "a.pdf"))
-    exp2, _ = pdfgen.shanxi_expenditure_summary(pdfgen.make_budget(seed=5, unit="样例区教育局"))
-    pdfgen.build_pdf(pdfgen.DocSpec([exp2]), str(folder / "b.pdf"))
-    (folder / "bad.pdf").write_text("这不是PDF文件\n", encoding="utf-8")
-    return folder
-
-
-@pytest.fixture
-def fake_dialogs(monkeypatch):
-    """Records errors; answers folder questions with `directory`."""
-    fake = SimpleNamespace(errors=[], directory="")
-    monkeypatch.setattr(dialogs, "show_error", lambda parent, title, text, details="": fake.errors.append(text))
-    monkeypatch.setattr(dialogs, "get_directory", lambda parent, title, directory="": fake.directory)
-    monkeypatch.setattr(dialogs, "open_folder", lambda path: None)
-    return fake
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, fake_dialogs):
-    w = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
-                   data_dir=tmp_path / "data")
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
+from gui_fixtures import WAIT, fake_dialogs, make_window, pdfs, window  # noqa: E402,F401
 
 
 def test_batch_tab_exports_report_consolidated_and_dataset(qtbot, window, pdfs, tmp_path, fake_dialogs):
     b = window.batch
     assert not b.report_button.isEnabled()
-    b.add_files([str(pdfs / n) for n in ("a.pdf", "bad.pdf", "b.pdf")])
+    b.add_files([str(pdfs / n) for n in ("small.pdf", "bad.pdf", "other.pdf")])
     qtbot.waitUntil(lambda: not b.running and all(i.state in ("done", "failed") for i in b.items), timeout=WAIT)
     assert b.report_button.isEnabled()
 
     # A correction made in review is what the consolidated workbook and the dataset carry.
-    a = next(i for i in b.items if i.path.name == "a.pdf")
+    a = next(i for i in b.items if i.path.name == "small.pdf")
     k = next(n for n, t in enumerate(a.session.tables) if t.form == "expenditure_summary")
     t = a.session.tables[k]
     r = next(n for n, row in enumerate(t.rows) if isinstance(row[t.columns.index("合计")], float))
@@ -77,7 +37,7 @@ def test_batch_tab_exports_report_consolidated_and_dataset(qtbot, window, pdfs, 
     assert not fake_dialogs.errors and not b.exporting
 
     report = pd.read_csv(out / REPORT_CSV)
-    assert [Path(f).name for f in report["file"]] == ["a.pdf", "bad.pdf", "b.pdf"]
+    assert [Path(f).name for f in report["file"]] == ["small.pdf", "bad.pdf", "other.pdf"]
     assert list(report["status"]) == ["converted", "failed", "converted"]
     assert "不是 PDF" in report.loc[1, "error"] and report.loc[0, "expenditure_summary"] == 1
     assert load_workbook(out / REPORT_XLSX).active["C3"].value == "失败"
@@ -85,12 +45,12 @@ def test_batch_tab_exports_report_consolidated_and_dataset(qtbot, window, pdfs, 
     ws = load_workbook(out / CONSOLIDATED_DIR / "expenditure_summary.xlsx").active
     header = [c.value for c in ws[1]]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
-    assert {row[header.index("来源文件")] for row in rows} == {str(pdfs / "a.pdf"), str(pdfs / "b.pdf")}
+    assert {row[header.index("来源文件")] for row in rows} == {str(pdfs / "small.pdf"), str(pdfs / "other.pdf")}
     assert 12345.67 in [row[header.index("合计")] for row in rows]
     assert (out / CONSOLIDATED_DIR / "three_public.xlsx").is_file()
 
     data = pd.read_parquet(out / "dataset.parquet")
     edited = data[(data["table"] == k) & (data["row"] == r) & (data["column"] == "合计")
-                  & data["source"].str.endswith("a.pdf")]
+                  & data["source"].str.endswith("small.pdf")]
     assert edited["value"].tolist() == [12345.67]
     assert not data["source"].str.endswith("bad.pdf").any()
