@@ -129,3 +129,15 @@ def test_the_engine_reads_as_rapidocr_does():
     ref = rapid(cv2.cvtColor(img[90:140, 290:620], cv2.COLOR_GRAY2BGR), use_det=False, use_cls=False,
                 use_rec=True, return_word_box=False)
     assert (text, score) == (ref.txts[0], pytest.approx(ref.scores[0], abs=1e-4))
+
+
+def test_an_image_beyond_the_side_limit_is_read_scaled_and_mapped_back(engine):
+    """An A3 landscape page at 144 dpi (2381 px wide) is detected at most 2000 px wide: boxes and character
+    boxes come back in the image's own pixels."""
+    img = _line_image([(1900, 300, "项目支出合计")], size=(2381, 700), font_size=32)
+    lines = engine.read_page(img)
+    assert [ln.text for ln in lines] == ["项目支出合计"]
+    x0, top = lines[0].quad.min(axis=0)
+    x1, bottom = lines[0].quad.max(axis=0)
+    assert 1880 < x0 < 1905 and 1900 + 6 * 32 - 5 < x1 < 2381 and top < 310 < 330 < bottom
+    assert 1890 < lines[0].chars[0][1] < lines[0].chars[-1][2] < 1900 + 6 * 32 + 10
