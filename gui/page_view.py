@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene,
                                QGraphicsSimpleTextItem, QGraphicsView, QLabel, QSizePolicy, QSpinBox,
@@ -26,6 +26,8 @@ from .style import CELL_FILL, CELL_PEN, REGION_FILL, REGION_PEN
 
 ZOOM_STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0)
 CACHE_PAGES = 12
+LOUPE_SCALE = 2.0           # render scale of the magnified cell (144 dpi)
+LOUPE_CONTEXT = 3.0         # neighbouring content shown left and right of the cell, in cell heights
 
 
 def render_page(pdf, index: int, scale: float) -> QImage:
@@ -280,6 +282,15 @@ class PageView(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.view, 1)
+        # The selected cell magnified under the page: readable however small the page is shown, to check a
+        # value against the original without zooming.
+        self.loupe = QLabel(self)
+        self.loupe.setObjectName("cellLoupe")
+        self.loupe.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loupe.setToolTip("所选单元格在原件中的样子（放大）")
+        self.loupe.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)    # never widens the pane
+        self.loupe.hide()
+        layout.addWidget(self.loupe)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._update_controls()
 
@@ -325,6 +336,7 @@ class PageView(QWidget):
         self._page = 0
         self._regions = {}
         self._cell = None
+        self.loupe.hide()
         self._update_controls()
 
     @staticmethod
@@ -356,6 +368,7 @@ class PageView(QWidget):
         for page, bbox in regions or []:
             self._regions.setdefault(int(page), []).append(tuple(bbox))
         self._cell = None
+        self.loupe.hide()
 
     def show_table(self, regions: list, pages: list):
         """Show the first page of a table with its areas outlined, fitted to the width."""
@@ -374,6 +387,33 @@ class PageView(QWidget):
         box = self._scene_box(int(page), bbox)
         if box:
             self.view.ensureVisible(QRectF(*self._rect(box)), 60, 60)
+        self._show_loupe(int(page), tuple(bbox))
+
+    def _show_loupe(self, page: int, bbox: tuple):
+        """The cell framed on its line of the page, rendered at LOUPE_SCALE (readable at any zoom), as wide as
+        the pane allows: the cell with up to LOUPE_CONTEXT cell heights of its neighbours either side (a pane
+        narrower than the cell shows the cell's middle). PDF pages only (an office source's grid shows the cell's text already)."""
+        pixmap = self._image(page, LOUPE_SCALE) if self._pdf is not None else None
+        if pixmap is None:
+            self.loupe.hide()
+            return
+        s = LOUPE_SCALE
+        x0, top, x1, bottom = (v * s for v in bbox)
+        pad = LOUPE_CONTEXT * max(bottom - top, s)
+        width = max(min(x1 - x0 + 2 * pad, self.view.viewport().width() - 8), x1 - x0 + 8)
+        middle = (x0 + x1) / 2
+        area = QRect(int(middle - width / 2), int(top - 0.3 * pad), int(width),
+                     int(bottom - top + 0.6 * pad)).intersected(pixmap.rect())
+        if area.isEmpty():
+            self.loupe.hide()
+            return
+        crop = pixmap.copy(area)
+        painter = QPainter(crop)
+        painter.setPen(QPen(CELL_PEN, 2))
+        painter.drawRect(QRectF(x0 - area.x() - 2, top - area.y() - 2, x1 - x0 + 4, bottom - top + 4))
+        painter.end()
+        self.loupe.setPixmap(crop)
+        self.loupe.show()
 
     def show_page(self, page: int):
         if (self._pdf is None and self._sheets is None) or not self._count:

@@ -383,6 +383,15 @@ def test_page_view_paging_and_zoom(qtbot, window, pdfs):
     r, c = leaf_cell(w.session.tables[0])
     w.review.select_cell(r, c)                                # the cell's source is shown on its page
     assert pv.page == 1 and pv._cell is not None
+    # … and magnified under it: the value is readable however small the page is shown
+    loupe = pv.loupe.pixmap()
+    assert pv.loupe.isVisible() and not loupe.isNull()
+    image = loupe.toImage()
+    dark = [(x, y) for x in range(image.width()) for y in range(image.height())
+            if max(image.pixelColor(x, y).getRgb()[:3]) < 90]                        # the amount's ink
+    assert len(dark) > 20 and loupe.height() < 80
+    w.review.select_table(1)
+    assert not pv.loupe.isVisible()                           # another table: no cell selected
 
 
 @pytest.mark.skipif(not REAL.exists(), reason="real disclosure not available")
