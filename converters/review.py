@@ -330,6 +330,19 @@ class ReviewSession:
         self._do({"op": "delete_row", "table": table, "ref": self._ref(t), "row": row,
                   "values": [_jsonable(v) for v in t.rows[row]]}, "edit")
 
+    def edits_since_rebuild(self, table: int) -> int:
+        """Cells and rows of the table corrected since it was last standardized: a form change or a column
+        mapping rebuilds the table from its raw grid and replaces them (undo brings them back)."""
+        current, n = self._table(table), 0
+        for step in reversed(self._undo):
+            if not any(t is current for t in step.new):
+                continue
+            if step.op["op"] in ("set_form", "map_column"):
+                break
+            n += len(step.op.get("cells", ())) or 1
+            current = step.old[0]
+        return n
+
     def set_form(self, table: int, form_id: str) -> bool:
         """Re-standardize the table as found with another target form ('unknown': the raw grid).
         Replaces the table (edits made to its cells before are replaced too; undo brings them back)."""

@@ -15,6 +15,7 @@ from converters.export import page_span
 from converters.forms import catalogue
 from converters.review import ReviewError, ReviewSession, form_choices
 
+from . import dialogs
 from .models import GridModel, RawGridModel, TableListModel
 from .page_view import PageView
 from .style import CELL_COLORS, SEVERITY_LABELS, SEVERITY_RANK, SEVERITY_TEXT
@@ -595,9 +596,19 @@ class ReviewPanel(QWidget):
         if self.current_table is not None and self.current_table.rows:
             self.select_cell(min(rows[-1], len(self.current_table.rows) - 1), 0)
 
+    def _rebuild_confirmed(self, what: str) -> bool:
+        """Ask before a form change or column mapping replaces the corrections made to the table's cells."""
+        n = self.session.edits_since_rebuild(self._current)
+        return not n or dialogs.ask_yes_no(
+            self, what, f"{what}会按原始表格重新整理本表，本表已做的 {n} 处修改将被替换（撤销可恢复）。继续吗？",
+            yes="继续", no="取消")
+
     def _form_chosen(self, combo_index: int):
         form_id = self.form_combo.itemData(combo_index)
         if self.current_table is None or form_id == self.current_table.form:
+            return
+        if not self._rebuild_confirmed("更改表式"):
+            self._refresh_table_widgets()
             return
         if self._run(self.session.set_form, self._current, form_id):
             self.status_message.emit(f"已将本表的目标表式改为“{self.form_combo.itemText(combo_index)}”（可撤销）")
@@ -621,6 +632,9 @@ class ReviewPanel(QWidget):
         self.map_column(int(k), combo.itemData(combo_index))
 
     def map_column(self, source: int, column: Optional[str]) -> bool:
+        if self.current_table is not None and not self._rebuild_confirmed("指定列"):
+            self._refresh_mapping()
+            return False
         ok = self._run(self.session.map_column, self._current, source, column)
         if not ok:
             self._refresh_mapping()

@@ -155,7 +155,7 @@ def test_keyboard_editing_and_navigation(qtbot, window, pdfs):
     assert w.review.current_table_index == 0
 
 
-def test_rows_form_mapping_and_raw_grid(qtbot, window, pdfs):
+def test_rows_form_mapping_and_raw_grid(qtbot, window, pdfs, fake_dialogs):
     w = window
     s = open_and_wait(qtbot, w, pdfs / "small.pdf")
     tp = table_index(w, "three_public")
@@ -180,8 +180,14 @@ def test_rows_form_mapping_and_raw_grid(qtbot, window, pdfs):
     raw = w.review.raw_model
     assert raw.rowCount() == len(s.tables[tp].raw_header) + len(s.tables[tp].raw_rows)
 
-    # Change the form to 未识别 and assign it again from the drop-down.
+    # Change the form to 未识别 and assign it again from the drop-down: the table's corrections (an inserted
+    # row and its text) would be replaced, so the user is asked first; "取消" keeps the table as it is.
+    fake_dialogs.answers = [False]
+    w.review.set_form("unknown")
+    assert w.session.tables[tp].form == "three_public" and w.review.form_combo.currentData() == "three_public"
+    assert "2 处修改" in fake_dialogs.questions[-1][1]
     assert w.review.set_form("unknown")
+    assert len(fake_dialogs.questions) == 2
     assert status_texts(w)[tp] == "未识别" and grid.headerData(0, Qt.Orientation.Horizontal) == "列1"
     assert w.review.set_form("three_public")
     assert w.session.tables[tp].form == "three_public" and status_texts(w)[tp] == "通过"

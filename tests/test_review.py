@@ -170,6 +170,26 @@ def test_change_form_and_back(sample_pdf, data_dir):
     assert not s.can_undo
 
 
+def test_corrections_a_rebuild_would_replace_are_counted(sample_pdf, data_dir):
+    """Cells and rows of a table corrected since its last standardization (what a form change or a column
+    mapping replaces); corrections of other tables do not count."""
+    s = open_session(sample_pdf, data_dir)
+    ti = find(s, "three_public")
+    other = next(k for k in range(len(s.tables)) if k != ti)
+    assert s.edits_since_rebuild(ti) == 0
+    s.set_cells(ti, [(0, 1, 1.0), (0, 2, 2.0)], "粘贴")
+    s.insert_row(ti, 1)
+    s.set_cell(other, 0, 1, 9.0)
+    assert s.edits_since_rebuild(ti) == 3 and s.edits_since_rebuild(other) == 1
+    s.set_form(ti, "unknown")
+    assert s.edits_since_rebuild(ti) == 0
+    s.set_cell(ti, 0, 0, "改")
+    assert s.edits_since_rebuild(ti) == 1
+    s.undo()
+    s.undo()
+    assert s.edits_since_rebuild(ti) == 3
+
+
 def test_map_column(sample_pdf, data_dir):
     s = open_session(sample_pdf, data_dir)
     ti = find(s, "three_public")
