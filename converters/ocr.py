@@ -7,9 +7,8 @@ the page shows: its longest runs of text are recognised from the rendered page a
 
 Reading a page: render it (pypdfium2), turn it upright (quarter turns) and deskew it, find the ruling lines in
 the image, recognise the text (ocr_engine: RapidOCR's PP-OCR models on ONNX Runtime; nothing is downloaded)
-and return a PageContent in PDF points like a text page's, so the same layout and grid code
-reads it. Letters, digits and number punctuation recognised with low confidence are listed in
-`PageContent.uncertain`;
+and return a PageContent in PDF points like a text page's, so the same layout and grid code reads it. Letters,
+digits and number punctuation recognised with low confidence are listed in `PageContent.uncertain`;
 `flag_uncertain_cells` turns them into `low_confidence` issues on the cells that hold them.
 """
 from __future__ import annotations
@@ -212,7 +211,7 @@ def ink_mask(gray: np.ndarray) -> np.ndarray:
 
 
 def skew_angle(ink: np.ndarray, max_angle: float) -> float:
-    """The rotation (degrees, for `rotate`) that levels the page: the angle whose horizontal projection of the
+    """The rotation (degrees, for `raster.rotate`) that levels the page: the angle whose horizontal projection of the
     ink is sharpest (text lines and ruling lines make narrow, tall peaks when level)."""
     f = min(1.0, 1000.0 / ink.shape[1])
     small = raster.resize_area(ink, f) if f < 1 else ink
@@ -269,7 +268,7 @@ def recognise(img: np.ndarray, settings: OcrSettings = SETTINGS) -> list:
     """The text lines of a (grayscale) page image, each with per-character boxes and scores."""
     out = []
     for line in engine().read_page(img):
-        if line.score < settings.min_score or not line.text.strip():
+        if line.score < settings.min_score:
             continue
         x0, top = line.quad.min(axis=0)
         x1, bottom = line.quad.max(axis=0)

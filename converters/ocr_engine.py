@@ -125,8 +125,7 @@ class TextEngine:
         """Quadrilaterals (n, 4, 2) of the text in `img`, clockwise from top left, in its pixels."""
         s = self.settings
         h, w = img.shape
-        ratio = s.det_side / min(h, w) if min(h, w) < s.det_side else 1.0
-        dh, dw = (int(round(int(v * ratio) / 32) * 32) for v in (h, w))
+        dh, dw = sides_of_32(h, w, s.det_side / min(h, w) if min(h, w) < s.det_side else 1.0)
         if dh <= 0 or dw <= 0:
             return np.zeros((0, 4, 2), np.float32)
         x = normalized(raster.resize_linear(img, dw, dh))
@@ -168,15 +167,22 @@ def fit_sides(img: np.ndarray, min_side: int, max_side: int) -> tuple:
     """(image, ratio_h, ratio_w): scaled so that its longer side is at most `max_side` and its shorter at least
     `min_side`, to multiples of 32 pixels; ratios map the result's pixels back."""
     ratio_h = ratio_w = 1.0
-    for too_far, limit in ((max(img.shape) > max_side, max_side), (min(img.shape) < min_side, min_side)):
-        if not too_far:
-            continue
-        h, w = img.shape
-        r = limit / (h if (h > w) == (limit == max_side) else w)
-        rh, rw = (int(round(int(v * r) / 32) * 32) for v in (h, w))
-        img = raster.resize_linear(img, rw, rh)
-        ratio_h, ratio_w = h / rh, w / rw
+    if max(img.shape) > max_side:
+        img, ratio_h, ratio_w = _scaled(img, max_side / max(img.shape))
+    if min(img.shape) < min_side:
+        img, ratio_h, ratio_w = _scaled(img, min_side / min(img.shape))
     return img, ratio_h, ratio_w
+
+
+def _scaled(img: np.ndarray, ratio: float) -> tuple:
+    h, w = img.shape
+    rh, rw = sides_of_32(h, w, ratio)
+    return raster.resize_linear(img, rw, rh), h / rh, w / rw
+
+
+def sides_of_32(h: int, w: int, ratio: float) -> tuple:
+    """(height, width) scaled by `ratio` and rounded to multiples of 32 pixels, as the models want them."""
+    return tuple(int(round(int(v * ratio) / 32) * 32) for v in (h, w))
 
 
 def normalized(gray: np.ndarray) -> np.ndarray:
@@ -250,10 +256,8 @@ def mini_box(points: np.ndarray) -> tuple:
 def box_score(pred: np.ndarray, box: np.ndarray) -> float:
     """Mean probability inside the box."""
     h, w = pred.shape
-    x0, x1 = (int(np.clip(f(box[:, 0].min() if f is np.floor else box[:, 0].max()), 0, w - 1))
-              for f in (np.floor, np.ceil))
-    y0, y1 = (int(np.clip(f(box[:, 1].min() if f is np.floor else box[:, 1].max()), 0, h - 1))
-              for f in (np.floor, np.ceil))
+    x0, y0 = (int(v) for v in np.clip(np.floor(box.min(axis=0)), 0, [w - 1, h - 1]))
+    x1, y1 = (int(v) for v in np.clip(np.ceil(box.max(axis=0)), 0, [w - 1, h - 1]))
     inside = raster.fill_convex((y1 - y0 + 1, x1 - x0 + 1), (box - [x0, y0]).astype(np.int32)).astype(bool)
     return float(pred[y0:y1 + 1, x0:x1 + 1][inside].mean()) if inside.any() else 0.0
 

@@ -392,7 +392,8 @@ class PageView(QWidget):
     def _show_loupe(self, page: int, bbox: tuple):
         """The cell framed on its line of the page, rendered at LOUPE_SCALE (readable at any zoom), as wide as
         the pane allows: the cell with up to LOUPE_CONTEXT cell heights of its neighbours either side (a pane
-        narrower than the cell shows the cell's middle). PDF pages only (an office source's grid shows the cell's text already)."""
+        narrower than the cell shows the cell's middle). PDF pages only: an office source's grid shows the
+        cell's text already."""
         pixmap = self._image(page, LOUPE_SCALE) if self._pdf is not None else None
         if pixmap is None:
             self.loupe.hide()
