@@ -107,9 +107,12 @@ def recognize_if_needed(path: Path, page: PageContent, settings: OcrSettings = S
     if need is None:
         return page
     gray = render_page(path, page.number, settings.scale)
-    if need == "verify" and text_layer_agreement(page, gray, settings) >= settings.agreement:
-        return page
-    return read_image(gray, page, settings)
+    try:
+        if need == "verify" and text_layer_agreement(page, gray, settings) >= settings.agreement:
+            return page
+        return read_image(gray, page, settings)
+    except OcrUnavailable as e:
+        raise ConversionError(f"{Path(path).name}：第 {page.number} 页需要 OCR 识别，但{e}") from e
 
 
 # ---------------------------------------------------------------------------------------------- engine, rendering
@@ -124,6 +127,10 @@ def set_threads(n: int) -> None:
     _threads[os.getpid()] = n
 
 
+class OcrUnavailable(Exception):
+    """The OCR engine cannot load (onnxruntime or the model files missing); the message says so in Chinese."""
+
+
 def engine():
     """The OCR engine of this process: models load once per process. A process forked from one that ran
     ONNX Runtime runs it on one thread: a thread pool used before the fork deadlocks in the child."""
@@ -134,7 +141,7 @@ def engine():
             from .ocr_engine import TextEngine
             _engines[pid] = TextEngine(threads)
         except Exception as e:  # missing package or model files: say so instead of crashing
-            raise ConversionError(f"OCR 引擎无法加载（{type(e).__name__}），无法识别扫描页") from e
+            raise OcrUnavailable(f"OCR 引擎无法加载（{type(e).__name__}），无法识别扫描页") from e
     return _engines[pid]
 
 

@@ -321,6 +321,21 @@ def test_a_page_where_ocr_finds_nothing_is_reported(tmp_path):
     assert "blank.pdf" in str(e.value) and "OCR 未识别出任何文字" in str(e.value)
 
 
+def test_a_scan_without_the_ocr_models_names_the_file_and_the_page(tmp_path, monkeypatch):
+    """Models missing (a broken installation): the scanned page's file and page are named, nothing crashes."""
+    from converters import ocr_engine
+    spec, _ = small_document()
+    scan_pdf(spec, tmp_path / "扫描.pdf")
+
+    def missing():
+        raise FileNotFoundError("OCR models (rapidocr) not installed")
+    monkeypatch.setattr(ocr_engine, "model_dir", missing)
+    monkeypatch.setattr(ocr, "_engines", {})
+    with pytest.raises(ConversionError) as e:
+        convert_document(tmp_path / "扫描.pdf", workers=1)
+    assert str(e.value).startswith("扫描.pdf：第 1 页需要 OCR 识别，但OCR 引擎无法加载（FileNotFoundError")
+
+
 def _engine_pid(_):
     import os
     ocr.engine()
