@@ -6,8 +6,8 @@
 Each mode runs in a fresh interpreter, over the same pages:
   1 process      read_page (render, orientation, deskew, ruling lines, OCR) page after page; the first page
                  (which loads the models) is timed apart
-  2 page workers the page-parallel reader (pdf_reader.iter_pages, workers=2, one page per task), model loads
-                 included: what `convert_document(path, workers=2)` spends on the pages
+  2 page workers the page-parallel reader (sources/pdf.py iter_pages, 2 workers, one page per task), model loads
+                 included: what `convert_document(path, {"page_workers": 2})` spends on the pages
 Prints pages, seconds and pages per second for each mode.
 """
 import argparse
@@ -42,23 +42,25 @@ def subset(files: list, pages: int, folder: Path) -> list:
 
 
 def serial(files: list) -> dict:
-    from converters.pdf_reader import open_pdf, read_page
+    from converters.settings import DEFAULT
+    from converters.sources.pdf import open_pdf, read_page
     times = []
     for f in files:
         with open_pdf(f) as pdf:
             for i, page in enumerate(pdf.pages):
                 t = time.perf_counter()
-                read_page(page, i + 1, Path(f))
+                read_page(page, i + 1, Path(f), DEFAULT.ocr)
                 times.append(time.perf_counter() - t)
     return {"first": times[0], "pages": len(times) - 1, "seconds": sum(times[1:])}
 
 
 def parallel(files: list) -> dict:
-    from converters.pdf_reader import iter_pages, open_pdf
+    from converters.settings import DEFAULT
+    from converters.sources.pdf import iter_pages, open_pdf
     n, t = 0, time.perf_counter()
     for f in files:
         with open_pdf(f) as pdf:
-            n += sum(1 for _ in iter_pages(pdf, Path(f), workers=2, chunk=1))
+            n += sum(1 for _ in iter_pages(pdf, Path(f), 2, DEFAULT.ocr, chunk=1))
     return {"pages": n, "seconds": time.perf_counter() - t}
 
 

@@ -36,7 +36,7 @@ import json, sys, tracemalloc
 sys.path.insert(0, sys.argv[3])
 tracemalloc.start()
 from converters.pipeline import convert_document
-from converters.export import export_document
+from converters.output.workbook import export_document
 export_document(convert_document(sys.argv[1]), sys.argv[2], overwrite=True)
 print(json.dumps({"heap_peak": tracemalloc.get_traced_memory()[1]}))
 """

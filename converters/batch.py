@@ -1,11 +1,11 @@
 """Batch conversion of whole collections: plan, run (local worker processes or a Dask cluster), resume, report.
 
 Every document is converted and exported by a worker (`run_job`), under a time limit, into OUT/<name>/
-(`export.export_document`). Its folder gets a marker, `.batch.json`, holding the source's content hash: a
+(`output.workbook.export_document`). Its folder gets a marker, `.batch.json`, holding the source's content hash: a
 re-run skips a document whose marker says it was exported from the same content, so an interrupted batch
 resumes where it stopped. A folder with a marker is the batch's own and is replaced when its source changed
 or its export was cut short; an export the batch did not make is never replaced without `overwrite`.
-At the end the report, the consolidated workbooks and the dataset (converters/dataset.py) are written for
+At the end the report, the consolidated workbooks and the dataset (output/dataset.py) are written for
 every document of the batch, converted now or before.
 
 Locally, documents run in a pool of worker processes (pebble: a document past its time limit is killed and
@@ -21,15 +21,18 @@ import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import as_completed
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-from .dataset import CONSOLIDATED_DIR, DocRecord, row_pages, write_outputs
-from .export import atomic_write, export_document, previous_export
 from .model import failure_message
-from .pipeline import SUPPORTED_SUFFIXES, TABLE_READERS, Cancelled, convert_document
+from .output.dataset import CONSOLIDATED_DIR, DocRecord, row_pages, write_outputs
+from .output.workbook import atomic_write, export_document, previous_export
+from .pipeline import Cancelled, convert_document
 from .review import file_hash
+from .settings import DEFAULT, ConversionSettings
+from .sources import SUPPORTED_SUFFIXES
+from .sources.processes import exit_with
 
 DEFAULT_TIMEOUT = 900.0       # seconds per document; a 1,000-page PDF takes a few minutes
 MARKER = ".batch.json"
@@ -48,6 +51,7 @@ class BatchSettings:
     timeout: float = DEFAULT_TIMEOUT
     overwrite: bool = False
     scheduler: Optional[str] = None           # Dask scheduler address; None: local worker processes
+    conversion: ConversionSettings = DEFAULT  # every document's conversion (page_workers set per run)
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ class BatchRun:
 
 # ---------------------------------------------------------------------------------------------- plan
 def supported_suffixes() -> set:
-    return SUPPORTED_SUFFIXES | set(TABLE_READERS)
+    return set(SUPPORTED_SUFFIXES)
 
 
 def collect(paths: list, exclude=None) -> tuple:
@@ -185,8 +189,8 @@ def run_job(job: Job, settings: BatchSettings, page_workers: int = 1) -> Result:
     started = time.monotonic()
     name = Path(job.source).name
     try:
-        doc = convert_document(job.source, cancel=lambda: time.monotonic() - started > settings.timeout,
-                               workers=page_workers)
+        doc = convert_document(job.source, replace(settings.conversion, page_workers=page_workers),
+                               cancel=lambda: time.monotonic() - started > settings.timeout)
         folder = export_job(doc, job, settings.out, started)
     except Cancelled:
         return _failed(job, timeout_message(name, settings.timeout), time.monotonic() - started)
@@ -218,8 +222,7 @@ def _mp_context():
 def _start_worker(ocr_threads: int, batch: int):
     """A worker's OCR runs on its share of the cores (workers that OCR side by side would oversubscribe them);
     the worker stops when the batch's process is killed (Ctrl+C stops the pool itself)."""
-    from .ocr import set_threads
-    from .pdf_reader import exit_with
+    from .sources.ocr.recognize import set_threads
     set_threads(ocr_threads)
     exit_with(batch)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .batch import DEFAULT_TIMEOUT, BatchError, BatchSettings, Result, collect, run_batch
-from .dataset import REPORT_XLSX
+from .output.dataset import REPORT_XLSX
 
 EXIT_OK, EXIT_FAILED, EXIT_NOTHING, EXIT_INTERRUPTED = 0, 1, 2, 130
 

@@ -1,15 +1,217 @@
-"""Plain data passed between the engine's stages, the CLI and the GUI.
+"""Ground types passed between the engine's layers, the CLI and the GUI, and the conventions every layer shares.
 
 Nothing here knows about PDFs, Qt or Excel: every stage reads and returns these objects.
+- page content (a PDF page, a scanned image): Char, Rule, PageContent, and the text Lines grouped from chars;
+- office content (a worksheet, a DOCX body): Sheet;
+- a table as found (RawTable) and as standardized (Table, Issue, CellSource), a converted Document;
+- how a printed cell text becomes a value (parse_number, clean_text, clean_code);
+- the severity vocabulary of issues (labels, rank, colours) used by the workbooks and the GUI;
+- the errors users are shown.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from statistics import median
+from typing import NamedTuple, Optional, Union
 
 Value = Union[str, int, float, None]
 
-SEVERITIES = ("error", "warning", "info")
+# ---------------------------------------------------------------------------------------------- severities
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_CELL_COLORS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}     # a flagged cell
+SEVERITY_ROW_COLORS = {"error": "FDEDEF", "warning": "FFF7DD", "info": "F1F6FC"}      # a flagged row
+
+
+def most_severe(issues) -> str:
+    return min((i.severity for i in issues), key=lambda s: SEVERITY_RANK.get(s, 3))
+
+
+# ---------------------------------------------------------------------------------------------- page content
+class Char(NamedTuple):
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+class Rule(NamedTuple):
+    """A ruling segment: horizontal (y, start, end along x) or vertical (x, start, end along y)."""
+    pos: float
+    start: float
+    end: float
+
+
+@dataclass
+class PageContent:
+    number: int          # 1-based
+    width: float
+    height: float
+    chars: list          # Char
+    h_rules: list        # Rule (pos = y)
+    v_rules: list        # Rule (pos = x)
+    images: int          # count of embedded images (a page of images and no text is a scan)
+    image_cover: float = 0.0     # share of the page area covered by images
+    uncertain: list = field(default_factory=list)   # OCR characters read with low confidence:
+                                                    # (x0, top, x1, bottom, score, text)
+    ocr: bool = False                               # read from the page's image
+
+
+
+@dataclass
+class Line:
+    """A physical text line: characters sharing a vertical position, left to right."""
+    chars: list
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    text: str          # chars joined, a single space where the gap is wide
+
+    @property
+    def center(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    def chunks(self, gap_factor: float = 0.9, split_scripts: bool = False) -> list:
+        """Runs of characters separated by gaps wider than gap_factor × font size, or (split_scripts) by any
+        visible gap where digits meet Chinese text (a right-aligned amount next to the next column's label):
+        [(x0, x1, text)]."""
+        out, cur = [], [self.chars[0]]
+        for c in self.chars[1:]:
+            gap = c.x0 - cur[-1].x1
+            if gap > gap_factor * self.size or (split_scripts and gap > 0.12 * self.size
+                                                 and is_cjk(c.text) != is_cjk(cur[-1].text)):
+                out.append(cur)
+                cur = [c]
+            else:
+                cur.append(c)
+        out.append(cur)
+        return [(g[0].x0, g[-1].x1, "".join(c.text for c in g)) for g in out]
+
+
+def is_cjk(ch: str) -> bool:
+    return ch >= "\u2e80"
+
+
+def make_line(chars: list) -> Line:
+    chars = sorted(chars, key=lambda c: c.x0)
+    size = median(c.size for c in chars)
+    parts = [chars[0].text]
+    for a, b in zip(chars, chars[1:]):
+        parts.append((" " if b.x0 - a.x1 > 0.5 * size else "") + b.text)
+    return Line(chars, chars[0].x0, max(c.x1 for c in chars), min(c.top for c in chars),
+                max(c.bottom for c in chars), size, "".join(parts))
+
+
+def group_lines(chars: list) -> list:
+    """Cluster characters into lines by vertical centre (tolerance: ~40 % of the font size)."""
+    lines, cur, cur_c = [], [], None
+    for ch in sorted(chars, key=lambda c: ((c.top + c.bottom) / 2, c.x0)):
+        c = (ch.top + ch.bottom) / 2
+        if cur and abs(c - cur_c) > 0.4 * max(ch.size, 1):
+            lines.append(make_line(cur))
+            cur = []
+        if not cur:
+            cur_c = c
+        cur.append(ch)
+    if cur:
+        lines.append(make_line(cur))
+    return sorted(lines, key=lambda ln: (ln.top, ln.x0))
+
+
+
+# ---------------------------------------------------------------------------------------------- office content
+@dataclass
+class Sheet:
+    """One worksheet or a DOCX body: every row has the same number of cells."""
+    name: str
+    page: int                                        # 1-based position in the workbook (DOCX: 1)
+    rows: list                                       # list[list[str]] cell texts as printed
+    merges: list = field(default_factory=list)       # (r0, c0, r1, c1) inclusive, 0-based
+    row_pages: Optional[list] = None                 # printed page of each row (DOCX); None: all on `page`
+    row_blocks: Optional[list] = None                # per row: source table id, None for a paragraph (DOCX)
+
+    @property
+    def width(self) -> int:
+        return len(self.rows[0]) if self.rows else 0
+
+    def page_of(self, r: int) -> int:
+        return self.row_pages[r] if self.row_pages else self.page
+
+    def block_of(self, r: int):
+        """The source table a row belongs to: DOCX tables are explicit, a worksheet is one grid."""
+        return self.row_blocks[r] if self.row_blocks else 0
+
+
+
+def merge_map(sheet: Sheet) -> dict:
+    """(row, col) → its merged range, for every cell inside one."""
+    out = {}
+    for m in sheet.merges:
+        r0, c0, r1, c1 = m
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                out[(r, c)] = m
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- cell values
+_NUM = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+_DASHES = {"-", "—", "－", "–", "——", "/", "＼", "\\"}
+
+
+def parse_number(text: str):
+    """'1,303.34' → 1303.34, '(12.00)' → -12.0, '' / '-' → None; anything else: the text unchanged."""
+    s = unicodedata.normalize("NFKC", text or "").replace(",", "").replace(" ", "").replace("−", "-")
+    if not s or s in _DASHES:
+        return None
+    neg = s.startswith("(") and s.endswith(")")
+    s = s.strip("()")
+    if not _NUM.match(s):
+        return text
+    v = float(s)
+    v = -v if neg else v
+    return int(v) if v.is_integer() and "." not in s else v
+
+
+_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+
+
+def clean_text(text: str) -> Optional[str]:
+    """Whitespace only from line wrapping (or full-width indentation) is not content."""
+    t = _CJK_SPACE.sub("", (text or "").replace("\u3000", " ")).strip()
+    return t or None
+
+
+def clean_code(text: str):
+    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    return t or None
+
+
+
+# ---------------------------------------------------------------------------------------------- tables
+@dataclass
+class RawTable:
+    """One report table as found: its grids (one per page) before standardization."""
+    form_id: Optional[str]
+    title: str
+    header: list                      # per source column: header fragments
+    header_rows: list
+    rows: list                        # list[list[str]]
+    sources: list                     # list[list[(page, bbox)]]
+    pages: list
+    unit_name: Optional[str] = None
+    year: Optional[int] = None
+    money_unit: Optional[str] = None
+    empty_marker: bool = False
+    issues: list = field(default_factory=list)
+    regions: list = field(default_factory=list)
+
 
 
 @dataclass

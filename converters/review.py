@@ -28,16 +28,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Optional
 
-from .checks import CHECK_CODES, run_checks
-from .forms import catalogue
-from .model import Document, Issue, Table
-from .normalize import clean_code, clean_text, parse_number, standardize
+from .catalogue import UNKNOWN_FORM, UNKNOWN_FORM_NAME, catalogue
+from .model import Document, Issue, Table, clean_code, clean_text, parse_number
+from .standard.checks import CHECK_CODES, run_checks
+from .standard.normalize import standardize
 
 APP_DIR_NAME = "BudgetTables"
 DATA_DIR_ENV = "BUDGETTABLES_DATA_DIR"
 JOURNAL_VERSION = 1
-UNKNOWN_FORM = "unknown"
-UNKNOWN_FORM_NAME = "未识别（原始表格）"
 
 class ReviewError(Exception):
     """An edit that cannot be made. The message is Chinese and user-facing."""

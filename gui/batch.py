@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QHe
                                QToolBar, QVBoxLayout, QWidget)
 
 from converters.batch import unique_names
-from converters.dataset import CONSOLIDATED_DIR, REPORT_XLSX, DocRecord, document_record, write_outputs
-from converters.export import ExportExistsError, export_document
+from converters.output.dataset import CONSOLIDATED_DIR, REPORT_XLSX, DocRecord, document_record, write_outputs
+from converters.output.workbook import ExportExistsError, export_document
 from converters.review import review_issues
 
 from . import dialogs

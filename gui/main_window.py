@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QPushButton,
                                QStyle, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
-from converters.export import ExportExistsError, export_document, workbook_name, write_table_workbook
+from converters.output.workbook import ExportExistsError, export_document, workbook_name, write_table_workbook
 from converters.review import ReviewSession, review_issues
 from converters.version import APP_NAME, __version__
 
@@ -19,7 +19,7 @@ from . import dialogs
 from .batch import BatchWidget
 from .review_panel import ReviewPanel
 from .settings import add_recent_file, create_settings, int_list, recent_files, remove_recent_file
-from .worker import ConversionJob, FunctionJob
+from .worker import GUI_CONVERSION, ConversionJob, FunctionJob
 
 WELCOME = "把 PDF 文件拖到窗口中，或选择“文件 → 打开”（Ctrl+O）。"
 DEFAULT_SIZE = (1400, 900)
@@ -39,6 +39,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings if settings is not None else create_settings()
         self.data_dir = data_dir
+        self.conversion = GUI_CONVERSION        # the settings every document is converted with
         self.session: Optional[ReviewSession] = None
         self._job: Optional[ConversionJob] = None
         self._preview_job: Optional[ConversionJob] = None      # the conversion whose first tables are shown
@@ -333,7 +334,7 @@ class MainWindow(QMainWindow):
             self.show_status(f"“{Path(path).name}”已经打开")
             return
         self.cancel_conversion(quiet=True)
-        job = ConversionJob(path, self.data_dir, self)
+        job = ConversionJob(path, self.data_dir, self, self.conversion)
         job.progress.connect(self._job_progress)
         job.preview.connect(self._job_preview)
         job.succeeded.connect(self._job_succeeded)

@@ -7,7 +7,7 @@ from typing import Optional
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont
 
-from converters.export import page_span
+from converters.output.workbook import page_span
 from converters.model import Table
 from converters.review import column_kinds, form_name, review_issues, table_status
 

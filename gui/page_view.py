@@ -8,7 +8,6 @@ Word body) is drawn as the grid of cell texts the engine read, and boxes in cell
 """
 from __future__ import annotations
 
-import importlib
 import math
 import re
 from collections import OrderedDict
@@ -85,7 +84,7 @@ class SheetLayout:
     as grids. Page numbers are the engine's: a worksheet's position, or the printed page of a Word row."""
 
     def __init__(self, sheets: list):
-        from converters.office_tables import merge_map
+        from converters.model import merge_map
         self._rows = {}                       # page → (sheet, [row indexes])
         self._merged = {id(s): merge_map(s) for s in sheets}
         for sheet in sheets:
@@ -97,9 +96,8 @@ class SheetLayout:
 
     @classmethod
     def load(cls, path: str) -> "SheetLayout":
-        from converters.pipeline import TABLE_READERS
-        reader = importlib.import_module(f"converters.{TABLE_READERS[Path(path).suffix.lower()]}")
-        return cls(reader.read_sheets(path))
+        from converters.sources import reader_for
+        return cls(reader_for(path).read_sheets(Path(path)))
 
     def page(self, number: int) -> GridPage:
         if number not in self._pages:
@@ -341,8 +339,9 @@ class PageView(QWidget):
 
     @staticmethod
     def _is_office(path: str) -> bool:
-        from converters.pipeline import TABLE_READERS
-        return Path(path).suffix.lower() in TABLE_READERS
+        from converters.sources import READERS
+        reader = READERS.get(Path(path).suffix.lower())
+        return reader is not None and reader.kind == "sheets"
 
     @property
     def is_grid_source(self) -> bool:

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComb
                                QTableWidget, QTableWidgetItem, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
-from converters.export import page_span
-from converters.forms import catalogue
+from converters.output.workbook import page_span
+from converters.catalogue import catalogue
 from converters.review import ReviewError, ReviewSession, form_choices
 
 from . import dialogs

@@ -14,8 +14,10 @@ from PySide6.QtCore import QThread, Signal
 from converters.model import ConversionError, failure_message
 from converters.pipeline import Cancelled, convert_document
 from converters.review import ReviewSession
+from converters.settings import ConversionSettings
 
 PAGE_READERS = max(1, min(os.cpu_count() or 1, 4))     # processes reading a PDF's pages (~100 MB each)
+GUI_CONVERSION = ConversionSettings.resolve({"page_workers": PAGE_READERS})
 
 
 class ConversionJob(QThread):
@@ -27,19 +29,16 @@ class ConversionJob(QThread):
     failed = Signal(str)                    # Chinese reason, names the file
     cancelled = Signal()
 
-    def __init__(self, path, data_dir=None, parent=None):
+    def __init__(self, path, data_dir=None, parent=None, conversion: ConversionSettings = GUI_CONVERSION):
         super().__init__(parent)
         self.path = Path(path)
         self.data_dir = data_dir
+        self.conversion = conversion
         self._cancel = threading.Event()
         self.outcome = None                 # 'succeeded' | 'failed' | 'cancelled', once finished
 
     def cancel(self):
         self._cancel.set()
-
-    @property
-    def is_cancelling(self) -> bool:
-        return self._cancel.is_set()
 
     def _progress(self, done: int, total: int, message: str):
         self.progress.emit(int(done), int(total), message)
@@ -48,8 +47,8 @@ class ConversionJob(QThread):
         try:
             if not self.path.exists():
                 raise ConversionError(f"{self.path.name}：文件不存在")
-            doc = convert_document(self.path, progress=self._progress, cancel=self._cancel.is_set,
-                                   preview=self.preview.emit, workers=PAGE_READERS)
+            doc = convert_document(self.path, self.conversion, progress=self._progress, cancel=self._cancel.is_set,
+                                   preview=self.preview.emit)
             if self._cancel.is_set():
                 raise Cancelled()
             session = ReviewSession.open(doc, data_dir=self.data_dir)

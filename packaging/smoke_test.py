@@ -71,7 +71,7 @@ def cid_font_pdf(path: Path):
 def require_ocr():
     """ImportError unless this checkout can OCR: ONNX Runtime and the models, which the installed rapidocr wheel
     provides."""
-    from converters.ocr_engine import MODEL_FILES, wheel_model_dir
+    from converters.sources.ocr.engine import MODEL_FILES, wheel_model_dir
     if importlib.util.find_spec("onnxruntime") is None:
         raise ImportError("OCR needs onnxruntime")
     models = wheel_model_dir()

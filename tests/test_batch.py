@@ -17,8 +17,8 @@ import badfiles
 import pdfgen as g
 from converters import batch
 from converters.batch import MARKER, BatchSettings, Job, Result, collect, read_marker, run_batch, unique_names
-from converters.dataset import CONSOLIDATED_DIR, FRONT_COLUMNS, REPORT_CSV, REPORT_XLSX
-from converters.forms import catalogue
+from converters.output.dataset import CONSOLIDATED_DIR, FRONT_COLUMNS, REPORT_CSV, REPORT_XLSX
+from converters.catalogue import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT = 120
@@ -193,7 +193,7 @@ import sys
 sys.modules["pyarrow"] = None                  # as in the double-click app, which leaves pyarrow out
 from pathlib import Path
 import pandas as pd
-from converters.dataset import CSV_ENCODING, DATASET_DTYPES, write_dataset
+from converters.output.dataset import CSV_ENCODING, DATASET_DTYPES, write_dataset
 frame = pd.read_csv(sys.argv[1], dtype={"code": str, "row_key": str}, encoding=CSV_ENCODING)
 write_dataset(frame.astype(DATASET_DTYPES), Path(sys.argv[2]))
 """
@@ -340,7 +340,7 @@ def test_a_hung_document_is_killed_and_the_pool_goes_on(monkeypatch, tmp_path):
 
 
 def _reports_its_share(job, settings, page_workers=1):
-    from converters import ocr
+    from converters.sources.ocr import recognize as ocr
     return Result(job.source, job.name, "converted", f"{page_workers} {ocr._threads.get(os.getpid())}")
 
 
@@ -359,8 +359,9 @@ PAGE_READERS_OF_A_KILLED_PROCESS = """
 import os, sys
 sys.path.insert(0, sys.argv[2])
 import multiprocessing as mp
-from converters import pdf_reader
-pool = mp.get_context("fork").Pool(2, initializer=pdf_reader._open_in_worker, initargs=(sys.argv[1], 1, os.getpid()))
+from converters.settings import DEFAULT
+from converters.sources import pdf as pdf_reader
+pool = mp.get_context("fork").Pool(2, initializer=pdf_reader._open_in_worker, initargs=(sys.argv[1], DEFAULT.ocr, 1, os.getpid()))
 import time
 busy = [pool.apply_async(time.sleep, (120,)) for _ in range(2)]      # readers stuck on a page
 time.sleep(0.5)

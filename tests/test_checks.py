@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from converters.checks import CHECK_CODES, check_document, check_table, run_checks
+from converters.standard.checks import CHECK_CODES, check_document, check_table, run_checks
 from converters.model import Issue, Table
 
 BENCH = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "bench", "dev")

@@ -83,7 +83,7 @@ def test_never_overwrites_without_asking(sample_pdf, tmp_path):
     assert run_cli(pdf, "--out", tmp_path, "--overwrite").returncode == 0
     assert tables_json.stat().st_mtime_ns != before
     # An export the batch did not make (e.g. the desktop app's) is never replaced without --overwrite.
-    from converters.export import export_document
+    from converters.output.workbook import export_document
     from converters.pipeline import convert_document
     other = tmp_path / "other"
     export_document(convert_document(pdf), other)

@@ -194,7 +194,7 @@ def test_layout_variants(tmp_path, variant, ruling, landscape):
 def test_page_readers_of_a_threaded_process_start_from_a_forkserver(tmp_path):
     """The GUI converts in a background thread: its page readers must not be forked from it."""
     import threading
-    from converters import pdf_reader
+    from converters.sources import processes
     spec, _ = g.sample_document(ruling="hlines")
     path = tmp_path / "doc.pdf"
     g.build_pdf(spec, path)
@@ -203,8 +203,8 @@ def test_page_readers_of_a_threaded_process_start_from_a_forkserver(tmp_path):
     busy = threading.Thread(target=stop.wait)
     busy.start()
     try:
-        assert pdf_reader.start_method() == "forkserver"
-        two = convert_document(path, workers=2)
+        assert processes.start_method() == "forkserver"
+        two = convert_document(path, {"page_workers": 2})
     finally:
         stop.set()
         busy.join()
@@ -213,10 +213,9 @@ def test_page_readers_of_a_threaded_process_start_from_a_forkserver(tmp_path):
 
 def _previews(monkeypatch, path) -> tuple:
     """(the snapshots of a conversion that takes one after every page, the final document)."""
-    from converters import pipeline
-    monkeypatch.setattr(pipeline, "PREVIEW", pipeline.PreviewSettings(first=0, longest=0))
     snapshots = []
-    return snapshots, convert_document(path, preview=snapshots.append)
+    every_page = {"preview": {"first": 0, "longest": 0}}
+    return snapshots, convert_document(path, every_page, preview=snapshots.append)
 
 
 def test_tables_are_previewed_while_the_rest_is_read(tmp_path, monkeypatch):
@@ -252,12 +251,13 @@ def test_page_parallel_reading_gives_the_same_tables(tmp_path):
     path = tmp_path / "doc.pdf"
     g.build_pdf(spec, path)
     one = convert_document(path)
-    two = convert_document(path, workers=2)
+    two = convert_document(path, {"page_workers": 2})
     assert [t.to_json() for t in two.tables] == [t.to_json() for t in one.tables]
 
 
 def _procurement(header_of_amount: list) -> list:
-    from converters.normalize import RawTable, standardize
+    from converters.model import RawTable
+    from converters.standard.normalize import standardize
     header = [["项目名称"], ["合计"], header_of_amount]
     rows = [["办公设备", "12.00", "12.00"]]
     box = (1, (0, 0, 10, 10))

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from converters.export import (ExportExistsError, export_document, page_span, safe_filename, sheet_title,
+from converters.output.workbook import (ExportExistsError, export_document, page_span, safe_filename, sheet_title,
                                write_table_workbook)
 from converters.model import Document, Issue, Table
 

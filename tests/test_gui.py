@@ -466,8 +466,9 @@ def long_perf_pdf(tmp_path_factory):
 @pytest.fixture
 def previews_every_page(monkeypatch, window):
     """Snapshots after every page; records what the review panel was given: (read_only, tables)."""
-    from converters import pipeline
-    monkeypatch.setattr(pipeline, "PREVIEW", pipeline.PreviewSettings(first=0, longest=0))
+    from dataclasses import replace
+    from converters.settings import PreviewSettings
+    window.conversion = replace(window.conversion, preview=PreviewSettings(first=0, longest=0))
     shown = []
     real = window.review.set_session
 

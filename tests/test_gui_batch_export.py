@@ -12,7 +12,7 @@ pd = pytest.importorskip("pandas")
 
 from openpyxl import load_workbook  # noqa: E402
 
-from converters.dataset import CONSOLIDATED_DIR, REPORT_CSV, REPORT_XLSX  # noqa: E402
+from converters.output.dataset import CONSOLIDATED_DIR, REPORT_CSV, REPORT_XLSX  # noqa: E402
 from gui_fixtures import WAIT, fake_dialogs, make_window, pdfs, window  # noqa: E402,F401
 
 

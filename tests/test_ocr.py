@@ -1,4 +1,4 @@
-"""Scanned pages, garbled text layers and rotated pages (converters.ocr, read_page's turning).
+"""Scanned pages, garbled text layers and rotated pages (converters/sources/ocr, read_page's turning).
 
 Scans are made here: generated budget PDFs are rasterised, tilted, salted with specks and placed as the only
 content of image-only pages. OCR is slow, so the scanned documents are few and small.
@@ -15,12 +15,14 @@ from reportlab.pdfgen import canvas
 
 import pdfgen as g
 from conftest import SHARED
-from converters import ocr, raster
-from converters.layout import group_lines
-from converters.model import CellSource, ConversionError, Table
-from converters.pdf_reader import (Char, PageContent, Rule, iter_pages, open_pdf, read_page, text_turns,
-                                   turn_page)
+from converters.model import CellSource, Char, ConversionError, PageContent, Rule, Table, group_lines
 from converters.pipeline import convert_document
+from converters.settings import DEFAULT
+from converters.sources.ocr import raster
+from converters.sources.ocr import recognize as ocr
+from converters.sources.orientation import text_turns, turn_page
+from converters.sources.pdf import PdfSource, iter_pages, open_pdf, read_page
+from converters.standard import ocr_flags
 from test_engine import assert_matches
 
 
@@ -111,7 +113,7 @@ def test_text_over_a_full_page_image_is_compared_with_the_image():
 def test_amounts_lose_scan_specks_and_a_colon_decimal_point_is_flagged():
     def read(text):
         out = ocr.amount_cleanup([(ch, 0, 1, 0.99) for ch in text])
-        return "".join(c[0] for c in out), [c[0] for c in out if c[3] < ocr.SETTINGS.low_confidence]
+        return "".join(c[0] for c in out), [c[0] for c in out if c[3] < DEFAULT.ocr.low_confidence]
     assert read("951.48.") == ("951.48", [])
     assert read(".2.01") == ("2.01", [])
     assert read("873:18") == ("873.18", ["."])
@@ -195,14 +197,14 @@ def test_cells_holding_low_confidence_characters_are_flagged():
     t = Table("three_public", "表", columns=["项目", "合计"], rows=[["公务接待费", 1.5], ["合计", 3.0]],
               sources=[[CellSource(1, (0, 0, 100, 20)), CellSource(1, (100, 0, 200, 20))],
                        [CellSource(1, (0, 20, 100, 40)), CellSource(2, (100, 20, 200, 40))]])
-    ocr.flag_uncertain_cells([t], {1: [(150, 5, 155, 15, 0.42, "5")], 2: []})
+    ocr_flags.flag_uncertain_cells([t], {1: [(150, 5, 155, 15, 0.42, "5")], 2: []})
     assert [(i.code, i.severity, i.row, i.col) for i in t.issues] == [("low_confidence", "warning", 0, 1)]
     assert "42%" in t.issues[0].message and "第 1 页" in t.issues[0].message
 
 
 # ---------------------------------------------------------------------------------------------- OCR (slow)
 def test_models_ship_with_the_package():
-    from converters.ocr_engine import MODEL_FILES, model_dir
+    from converters.sources.ocr.engine import MODEL_FILES, model_dir
     assert all((model_dir() / name).is_file() for name in MODEL_FILES.values())
 
 
@@ -227,12 +229,12 @@ def test_an_enumeration_ocr_may_have_garbled_is_flagged():
                      rows=[[x, 1.0] for x in labels],
                      sources=[[CellSource(page, (0, 0, 1, 1)), CellSource(page, (1, 0, 2, 1))] for _ in labels])
     scanned, text = table(3), table(4)
-    ocr.flag_doubtful_enumerations([scanned, text], {3})
+    ocr_flags.flag_doubtful_enumerations([scanned, text], {3})
     flags = [(i.row, i.col, i.severity) for i in scanned.issues if i.code == "doubtful_enumeration"]
     assert flags == [(0, 0, "warning"), (2, 0, "warning")]
     assert "三、" in scanned.issues[1].message and "第 3 页" in scanned.issues[1].message
     assert not text.issues
-    assert [ocr.chinese_number(x) for x in ("一", "十", "十二", "二十", "九十九", "一般")] == [1, 10, 12, 20, 99, None]
+    assert [ocr_flags.chinese_number(x) for x in ("一", "十", "十二", "二十", "九十九", "一般")] == [1, 10, 12, 20, 99, None]
 
 
 def test_amounts_the_line_detector_passed_over_are_read_again(tmp_path, monkeypatch):
@@ -243,7 +245,7 @@ def test_amounts_the_line_detector_passed_over_are_read_again(tmp_path, monkeypa
     spec, expected = small_document()
     scan_pdf(spec, tmp_path / "scan.pdf", angle=0.5, noise=0.0005)
     recognise = ocr.recognise
-    monkeypatch.setattr(ocr, "recognise", lambda img, settings=ocr.SETTINGS: [
+    monkeypatch.setattr(ocr, "recognise", lambda img, settings=DEFAULT.ocr: [
         b for b in recognise(img, settings) if not re.fullmatch(r"[\d.,]+", b.text)])
     doc = convert_document(tmp_path / "scan.pdf")
     assert [t.form for t in doc.tables] == [e.form for e in expected]
@@ -302,7 +304,7 @@ def test_a_text_layer_the_image_confirms_is_kept(tmp_path):
     c.save()
     with open_pdf(tmp_path / "background.pdf") as pdf:
         raw = read_page(pdf.pages[0], 1)
-        page = read_page(pdf.pages[0], 1, tmp_path / "background.pdf")
+        page = read_page(pdf.pages[0], 1, tmp_path / "background.pdf", DEFAULT.ocr)
     assert ocr.ocr_need(raw) == "verify"
     assert page.chars == raw.chars and not page.uncertain
 
@@ -323,7 +325,7 @@ def test_a_page_where_ocr_finds_nothing_is_reported(tmp_path):
 
 def test_a_scan_without_the_ocr_models_names_the_file_and_the_page(tmp_path, monkeypatch):
     """Models missing (a broken installation): the scanned page's file and page are named, nothing crashes."""
-    from converters import ocr_engine
+    from converters.sources.ocr import engine as ocr_engine
     spec, _ = small_document()
     scan_pdf(spec, tmp_path / "扫描.pdf")
 
@@ -332,7 +334,7 @@ def test_a_scan_without_the_ocr_models_names_the_file_and_the_page(tmp_path, mon
     monkeypatch.setattr(ocr_engine, "model_dir", missing)
     monkeypatch.setattr(ocr, "_engines", {})
     with pytest.raises(ConversionError) as e:
-        convert_document(tmp_path / "扫描.pdf", workers=1)
+        convert_document(tmp_path / "扫描.pdf", {"page_workers": 1})
     assert str(e.value).startswith("扫描.pdf：第 1 页需要 OCR 识别，但OCR 引擎无法加载（FileNotFoundError")
 
 
@@ -354,7 +356,7 @@ def test_scanned_pages_are_read_in_parallel_processes(tmp_path):
     spec.tables.insert(1, g.PageBreak())
     scan_pdf(spec, tmp_path / "two.pdf", angle=-1.5)
     with open_pdf(tmp_path / "two.pdf") as pdf:
-        pages = list(iter_pages(pdf, tmp_path / "two.pdf", workers=2, chunk=1))
+        pages = list(iter_pages(pdf, tmp_path / "two.pdf", 2, DEFAULT.ocr, chunk=1))
     assert [p.number for p in pages] == [1, 2]
     assert all(p.chars and p.h_rules and p.v_rules for p in pages)
 
@@ -366,5 +368,5 @@ def test_the_noisy_ocr_layer_of_a_real_scan_is_recognised():
     with open_pdf(path) as pdf:
         page = read_page(pdf.pages[0], 1)
     assert ocr.ocr_need(page) == "verify"
-    gray = ocr.render_page(path, 1, ocr.SETTINGS.scale)
-    assert ocr.text_layer_agreement(page, gray) < ocr.SETTINGS.agreement
+    gray = PdfSource.render(path, 1, DEFAULT.ocr.scale, grayscale=True)
+    assert ocr.text_layer_agreement(page, gray) < DEFAULT.ocr.agreement

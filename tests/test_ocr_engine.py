@@ -4,7 +4,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 import pdfgen as g
-from converters import ocr_engine as oe
+from converters.sources.ocr import engine as oe
 
 
 def _line_image(lines, size=(900, 260), font_size=28):

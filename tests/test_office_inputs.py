@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 import officegen as og
-from converters.model import ConversionError
-from converters.office_tables import Sheet, find_tables, tables_of, title_of
-from converters.performance import PerformanceReader
+from converters.model import ConversionError, Sheet
 from converters.pipeline import convert_document
-from converters.xlsx_reader import cell_text, format_number
+from converters.settings import DEFAULT
+from converters.sources.xlsx import cell_text, format_number
+from converters.tables.office import find_tables, sheets_to_tables, title_of
+from converters.tables.performance.reader import PerformanceReader
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT.parent / "shared" / "bench" / "dev"
@@ -131,7 +132,7 @@ def test_titles_and_meta_lines_by_text():
 def test_untitled_block_is_reported_and_a_contents_sheet_is_not():
     data = Sheet("表5", 5, [["项目", "金额"], ["甲", "1.00"]])
     toc = Sheet("目录", 1, [["1", "2022年预算收支总表", "3"], ["2", "2022年预算收入总表", "4"]])
-    tables, notices = tables_of([toc, data], PerformanceReader())
+    tables, notices = sheets_to_tables([toc, data], PerformanceReader(), DEFAULT.grid)
     assert tables == [] and len(notices) == 1 and "表5" in notices[0]
     assert len(find_tables(toc, {})) == 1                       # a block of cells, but a contents list
 
@@ -217,7 +218,7 @@ def test_docx_rendered_page_breaks_give_the_pages_a_table_spans(files, tmp_path)
 
 def test_docx_text_leaves_out_deleted_and_duplicate_text():
     from lxml import etree
-    from converters.docx_reader import paragraph_text
+    from converters.sources.docx import paragraph_text
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" ' \
         'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
     p = etree.fromstring(

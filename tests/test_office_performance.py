@@ -8,8 +8,11 @@ import pytest
 
 import officegen as og
 import perfgen as pg
-from converters.office_tables import Sheet, tables_of
-from converters.performance import PerformanceReader
+from converters.model import Sheet
+from converters.settings import DEFAULT
+from converters.standard.performance import performance_tables
+from converters.tables.office import sheets_to_tables
+from converters.tables.performance.reader import PerformanceReader
 from converters.pipeline import convert_document
 from test_office_inputs import EXPECTED_EXPENDITURE
 from test_performance import assert_exported
@@ -97,10 +100,10 @@ def test_a_form_ends_at_the_next_title_and_a_sheet_named_as_a_form():
     merges = [(0, 0, 0, 2), (1, 1, 1, 2), (4, 0, 4, 2)]
     named = Sheet("项目支出绩效目标表", 2, [["项目名称", "信息化运维"], ["实施单位", "测试县档案馆"]])
     perf = PerformanceReader()
-    raw, notices = tables_of([Sheet("表1", 1, rows, merges), named], perf)
+    raw, notices = sheets_to_tables([Sheet("表1", 1, rows, merges), named], perf, DEFAULT.grid)
     assert [(r.form_id, r.rows) for r in raw] == [("expenditure_summary", [["2010301", "行政运行", "5.00"]])]
     assert not notices
-    targets, indicators = perf.tables()
+    targets, indicators = performance_tables(perf.finished_forms())
     assert [r[:1] for r in targets.rows] == [["档案数字化"], ["信息化运维"]]
     assert indicators.rows == [["档案数字化", "产出指标", "数量指标", None, "1200卷"]]
 
@@ -125,8 +128,8 @@ def test_labels_printed_on_over_empty_cells():
             ["其中：中央财政资金", "", "", "其中：中央财政资金", "", "20,000"],
             ["负责人：", "", "经办人：", "", "杨帆", ""]]
     perf = PerformanceReader()
-    tables_of([Sheet("表1", 1, rows, [(0, 0, 0, 5)])], perf)
-    targets = perf.tables()[0]
+    sheets_to_tables([Sheet("表1", 1, rows, [(0, 0, 0, 5)])], perf, DEFAULT.grid)
+    targets = performance_tables(perf.finished_forms())[0]
     got = dict(zip(targets.columns, targets.rows[0]))
     assert got == {"项目名称": "档案数字化", "实施单位": "测试县档案馆", "项目期": "1年", "实施期资金总额": 50000,
                    "年度资金总额": 50000, "实施期中央财政资金": None, "年度中央财政资金": 20000, "负责人": None,

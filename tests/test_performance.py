@@ -10,10 +10,10 @@ import pytest
 
 import pdfgen
 import perfgen as pg
-from converters.layout import group_lines
-from converters.ocr import TextBox, _in_text_box
-from converters.pdf_reader import Char, PageContent, Rule
-from converters.performance import inline_values, label_of, page_cells
+from converters.model import Char, PageContent, Rule, group_lines
+from converters.sources.ocr.recognize import TextBox, _in_text_box
+from converters.tables.performance.cells import page_cells
+from converters.tables.performance.vocabulary import inline_values, label_of
 from converters.pipeline import convert_document
 
 DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "dev"
@@ -213,7 +213,7 @@ def test_dev_corpus_scanned_forms_are_read_or_flagged():
     """The scanned forms (OCR): at least 97 % of the cells right, and every wrong one flagged for review."""
     score = _scorer()
     truth = json.loads((DEV / "dev_021.truth.json").read_text(encoding="utf-8"))
-    out = {t.form: t for t in convert_document(DEV / "dev_021.pdf", workers=2).tables}
+    out = {t.form: t for t in convert_document(DEV / "dev_021.pdf", {"page_workers": 2}).tables}
     cells = wrong = 0
     for tt in (t for t in truth["tables"] if t["form"].startswith("performance")):
         t = out[tt["form"]]

@@ -1,4 +1,4 @@
-"""converters.raster: the numpy stand-ins for the OpenCV calls of the OCR.
+"""converters/sources/ocr/raster.py: the numpy stand-ins for the OpenCV calls of the OCR.
 
 Known answers and naive reference implementations check the module without OpenCV; where OpenCV is
 installed (CI gets it with rapidocr), every function is also compared with the call it replaces.
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from converters import raster
+from converters.sources.ocr import raster
 
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 TEXT = "预算收入支出合计一般公共服务教育科学技术社会保障和就业卫生健康城乡社区住房0123456789.,"

@@ -1,4 +1,4 @@
-"""项目支出绩效目标表 (performance-target forms) → two standardized tables per document.
+"""项目支出绩效目标表 (performance-target forms): reading the forms of a document, page by page or office table by table.
 
 A performance form is not a table of columns but a ruled sheet of labelled cells: a field block (项目名称 …
 项目实施计划, each label with its value in the cell to its right), a funding block (实施期 / 年度 × 资金总额 and
@@ -7,308 +7,31 @@ its sources), the 总体目标 of both periods (under the headers 实施期目�
 one row of `performance_targets`, every indicator one row of `performance_indicators`.
 
 How it is read:
-- `page_cells`: the page's text is cut into cells by the ruling: a piece of text belongs to the box of rules
-  around it, so merged cells (vertical labels, value cells spanning columns) come out whole, and text printed
-  outside any box (titles, the 负责人 footer, page numbers, text clipped off a cell at a page break) stays free.
-- `PerformanceReader.take` routes a page: from a performance title to the next other title (or on, across
+- `page_cells` (cells.py): the page's text is cut into cells by the ruling.
+- `PerformanceReader.split_off_forms` routes a page: from a performance title to the next other title (or on, across
   pages) the page belongs to the forms; the rest goes back to the table pipeline.
-- `PerformanceReader.read_grid` takes a form printed as an office table (DOCX, XLSX; office_tables finds it
+- `PerformanceReader.read_grid` takes a form printed as an office table (DOCX, XLSX; tables/office.py finds it
   the same way): its cells are `GridCell`s, boxes made of row and column indexes, read like a page's cells.
-- Labels are data (resources/forms.json, entries performance_targets / performance_indicators); a form is read
+- Labels are data (vocabulary.py); a form is read
   cell by cell, and the state kept across a page break (the open text field, the goal and grid columns) joins a
   form continued on the next page.
 - At the end, reprints of a form (same project, nothing new) are dropped and flagged, a form's parts printed as
-  separate forms are joined, merged 一级 / 二级 labels are carried down to every indicator they cover.
+  separate forms are joined, merged 一级 / 二级 labels are carried down to every indicator they cover
+  (`finished_forms`); standard/performance.py makes the two standardized tables of them.
 """
 from __future__ import annotations
 
 import copy
 import re
-from bisect import bisect_left
-from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Optional
 
-from .forms import catalogue, norm
-from .layout import find_title, is_page_number, make_line, money_unit_in
-from .model import CellSource, Issue, Table
-from .normalize import clean_text, parse_number
-
-TARGETS, INDICATORS = "performance_targets", "performance_indicators"
-NAME, PERIOD, LEVEL1, LEVEL2, LEVEL3, VALUE = "项目名称", "期间", "一级指标", "二级指标", "三级指标", "指标值"
-
-
-@dataclass
-class PerformanceSettings:
-    rule_snap: float = 1.5        # rules closer than this (pt) are one rule
-    rule_reach: float = 1.0       # a rule bounds text this far beyond its drawn end
-    edge_tol: float = 2.5         # cell edges this close are the same edge
-    max_label: int = 24           # longer texts are never labels
-
-
-# ---------------------------------------------------------------------------------------------- cells
-@dataclass(frozen=True)
-class Cell:
-    """The text of one ruled box of a page (1-based page; box in PDF points, top-down)."""
-    page: int
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    text: str
-    clipped: bool = False         # printed outside its box (overflow clipped off at a page break)
-    open_top: bool = False        # no rule along the top / bottom: the box is cut by a page break
-    open_bottom: bool = False
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
-
-    @property
-    def source(self) -> CellSource:
-        return CellSource(self.page, (self.x0, self.top, self.x1, self.bottom))
-
-
-GRID_STEP = 10.0                  # a row or column of an office table in the box units of a GridCell
-
-
-@dataclass(frozen=True)
-class GridCell(Cell):
-    """A cell of an office table (DOCX, XLSX): its box is its row and column range, GRID_STEP units a row or
-    column, so the reading tolerances (PDF points) tell cells apart; its source is the range in the sheet's
-    row/column indexes (col, row, col + 1, row + 1), as the office readers give every cell."""
-
-    @classmethod
-    def of(cls, page: int, r0: int, c0: int, r1: int, c1: int, text: str) -> "GridCell":
-        """The cell spanning rows r0..r1 and columns c0..c1 (inclusive, 0-based)."""
-        s = GRID_STEP
-        return cls(page, c0 * s, r0 * s, (c1 + 1) * s, (r1 + 1) * s, text)
-
-    @property
-    def source(self) -> CellSource:
-        return CellSource(self.page, tuple(round(v / GRID_STEP) for v in (self.x0, self.top, self.x1, self.bottom)))
-
-
-def _rule_lines(rules: list, snap: float) -> list:
-    """Collinear rules as [(position, [(start, end)…])] sorted by position; touching pieces are merged."""
-    groups = []
-    for r in sorted(rules):
-        if groups and r.pos - groups[-1][0] <= snap:
-            groups[-1][1].append((r.start, r.end))
-        else:
-            groups.append((r.pos, [(r.start, r.end)]))
-    out = []
-    for pos, spans in groups:
-        merged = []
-        for a, b in sorted(spans):
-            if merged and a <= merged[-1][1] + snap:
-                merged[-1][1] = max(merged[-1][1], b)
-            else:
-                merged.append([a, b])
-        out.append((pos, merged))
-    return out
-
-
-def _covers(spans: list, v: float, reach: float) -> bool:
-    return any(a - reach <= v <= b + reach for a, b in spans)
-
-
-class _Ruling:
-    """A page's rules for box lookups."""
-
-    def __init__(self, page, settings: PerformanceSettings):
-        self.hs = _rule_lines(page.h_rules, settings.rule_snap)
-        self.vs = _rule_lines(page.v_rules, settings.rule_snap)
-        self.hy = [p for p, _ in self.hs]
-        self.reach = settings.rule_reach
-
-    def walls(self, y: float) -> list:
-        """(x, span) of the vertical rules crossing height y, left to right."""
-        r = self.reach
-        return [(x, span) for x, spans in self.vs for span in spans if span[0] - r <= y <= span[1] + r]
-
-    def box(self, walls: list, k: int, y: float) -> tuple:
-        """(x0, top, x1, bottom, open top, open bottom) of the box between walls k-1 and k around height y. It
-        ends at the nearest rule across it, or where its side rules end: a box cut by the page break has no
-        rule along the cut (it is open there)."""
-        (x0, left), (x1, right) = walls[k - 1], walls[k]
-        xm, hy, hs, r = (x0 + x1) / 2, self.hy, self.hs, self.reach
-        i = bisect_left(hy, y)
-        top = next((hy[j] for j in range(i - 1, -1, -1) if _covers(hs[j][1], xm, r)), float("-inf"))
-        bottom = next((hy[j] for j in range(i, len(hy)) if _covers(hs[j][1], xm, r)), float("inf"))
-        side_top, side_bottom = max(left[0], right[0]), min(left[1], right[1])
-        return (x0, round(max(top, side_top), 1), x1, round(min(bottom, side_bottom), 1),
-                top < side_top - r, bottom > side_bottom + r)
-
-
-def page_cells(page, lines: list, settings: PerformanceSettings = PerformanceSettings()) -> tuple:
-    """(cells, free lines) of a page. Each piece of a text line between two vertical rules belongs to the box
-    those rules and the nearest horizontal rules above and below it enclose; pieces of one box are its text,
-    line after line. A line outside the rules that fits in one box open towards it is the clipped overflow of
-    that box (a merged label of a cell cut by the page break, printed centred on its whole span and clipped to
-    each page: part of it may be inside the box, part outside); a box with only such text is a `clipped` cell.
-    Other lines with no piece in a box are returned as they are (titles, footers, page numbers)."""
-    ruling = _Ruling(page, settings)
-    if not ruling.hs or not ruling.vs:
-        return [], list(lines)
-    boxes: dict = {}                  # box -> [(line centre, chars)]
-    opens: dict = {}                  # box -> (open top, open bottom)
-    loose = []
-    for ln in lines:
-        walls = ruling.walls(ln.center)
-        xs = [x for x, _ in walls]
-        pieces: dict = {}
-        for ch in ln.chars:
-            k = bisect_left(xs, (ch.x0 + ch.x1) / 2)
-            if 0 < k < len(xs):
-                pieces.setdefault(k, []).append(ch)
-        for k, chars in pieces.items():
-            box = ruling.box(walls, k, ln.center)
-            opens[box[:4]] = box[4:]
-            boxes.setdefault(box[:4], []).append((ln.center, chars))
-        if not pieces:
-            loose.append(ln)
-    inside = set(boxes)
-    free = []
-    for ln in loose:
-        rest = []
-        for run in _runs(ln):
-            box = None if is_page_number(run.text) else _clipped_box(ruling, run)
-            if box is None:
-                rest += run.chars
-            else:
-                opens[box[:4]] = box[4:]
-                boxes.setdefault(box[:4], []).append((run.center, run.chars))
-        if rest:
-            free.append(ln if len(rest) == len(ln.chars) else make_line(rest))
-    cells = [Cell(page.number, *key, "".join(_piece_text(chars) for _, chars in sorted(parts, key=lambda p: p[0])),
-                  key not in inside, *opens[key]) for key, parts in boxes.items()]
-    return cells, free
-
-
-def _piece_text(chars: list) -> str:
-    """The text of a piece of a line (characters left to right), a space where the gap is wide (as make_line)."""
-    out = [chars[0].text]
-    for a, b in zip(chars, chars[1:]):
-        out.append((" " if b.x0 - a.x1 > 0.5 * b.size else "") + b.text)
-    return "".join(out)
-
-
-def _runs(ln) -> list:
-    """A line's runs of text separated by a gap wider than its font size (a clipped label may share its line
-    with a page number)."""
-    runs, cur = [], [ln.chars[0]]
-    for a, b in zip(ln.chars, ln.chars[1:]):
-        if b.x0 - a.x1 > ln.size:
-            runs.append(cur)
-            cur = []
-        cur.append(b)
-    return [ln] if not runs else [make_line(r) for r in runs + [cur]]
-
-
-def _clipped_box(ruling: _Ruling, ln) -> Optional[tuple]:
-    """The box a line outside the rules overflowed from: the one at the nearest end of the vertical rules
-    (below the line or above it) that holds all of the line and is open towards it."""
-    cy = ln.center
-    ends = [(cy - b, b - 0.5, 5) for _, spans in ruling.vs for a, b in spans if b < cy]
-    ends += [(a - cy, a + 0.5, 4) for _, spans in ruling.vs for a, b in spans if a > cy]
-    if not ends:
-        return None
-    _, y, side = min(ends)
-    walls = ruling.walls(y)
-    xs = [x for x, _ in walls]
-    ks = {bisect_left(xs, (ch.x0 + ch.x1) / 2) for ch in ln.chars}
-    if len(ks) != 1 or not 0 < next(iter(ks)) < len(xs):
-        return None
-    box = ruling.box(walls, ks.pop(), y)
-    return box if box[side] else None
-
-
-# ---------------------------------------------------------------------------------------------- vocabulary
-@dataclass(frozen=True)
-class Label:
-    kind: str                     # "column" | "amount" (qualified by period) | "grid" | "section"
-    column: Optional[str] = None  # canonical column ("column", "grid")
-    choices: tuple = ()           # "amount": ((period regex, column)…)
-    text: str = ""                # the label as printed (normalized)
-
-
-@dataclass(frozen=True)
-class _Vocabulary:
-    plain: tuple                  # (regex, column) of performance_targets labels
-    qualified: tuple              # (period regex, regex, column)
-    grid: tuple                   # (regex, column) of performance_indicators labels
-    sections: tuple               # regexes
-    value_below: frozenset
-    periods: tuple
-    title_name: re.Pattern
-    inline: re.Pattern            # "LABEL：value" runs of any plain label
-    amount_columns: frozenset
-    target_columns: tuple
-    grid_columns: tuple
-
-
-@lru_cache(maxsize=None)
-def vocabulary() -> _Vocabulary:
-    cat = catalogue()
-    targets, grid = cat.get(TARGETS), cat.get(INDICATORS)
-    plain = tuple((rx, c.name) for c in targets.columns for parent, rx in c.synonyms if parent is None)
-    spec = targets.spec
-    alternatives = "|".join(f"(?:{rx.pattern})" for rx, _ in plain)
-    return _Vocabulary(
-        plain=plain,
-        qualified=tuple((parent, rx, c.name) for c in targets.columns for parent, rx in c.synonyms if parent),
-        grid=tuple((rx, c.name) for c in grid.columns for parent, rx in c.synonyms),
-        sections=tuple(re.compile(norm(s)) for s in spec["sections"]),
-        value_below=frozenset(spec["value_below"]),
-        periods=tuple(spec["periods"]),
-        title_name=re.compile(spec["title_name"]),
-        inline=re.compile(f"({alternatives})[:：]"),
-        amount_columns=frozenset(c.name for c in targets.columns if c.kind == "amount"),
-        target_columns=tuple(targets.column_names),
-        grid_columns=tuple(grid.column_names))
-
-
-def label_of(text: str, settings: PerformanceSettings = PerformanceSettings()) -> Optional[Label]:
-    """The label a cell's text is, or None (a value)."""
-    t = norm(text).rstrip(":")
-    if not t or len(t) > settings.max_label:
-        return None
-    return _label(t)
-
-
-@lru_cache(maxsize=4096)
-def _label(t: str) -> Optional[Label]:
-    voc = vocabulary()
-    for rx, col in voc.plain:
-        if rx.fullmatch(t):
-            return Label("column", col, text=t)
-    choices = tuple((parent, col) for parent, rx, col in voc.qualified if rx.fullmatch(t))
-    if choices:
-        return Label("amount", choices=choices, text=t)
-    for rx, col in voc.grid:
-        if rx.fullmatch(t):
-            return Label("grid", col, text=t)
-    if any(rx.fullmatch(t) for rx in voc.sections):
-        return Label("section", text=t)
-    return None
-
-
-def inline_values(text: str) -> dict:
-    """'负责人：侯艳 经办人：杨帆 联系电话：131…' → {column: value} for runs of printed labels with a colon."""
-    t = norm(text)
-    matches = list(vocabulary().inline.finditer(t))
-    out = {}
-    for m, nxt in zip(matches, matches[1:] + [None]):
-        lab = _label(m.group(1))
-        if lab is not None and lab.kind == "column":
-            out[lab.column] = t[m.end():nxt.start() if nxt else len(t)]
-    return out if matches and matches[0].start() == 0 else {}
+from ...catalogue import norm
+from ...model import clean_text, parse_number
+from ...settings import DEFAULT, PerformanceSettings
+from ..layout import find_title, money_unit_in
+from .cells import Cell, page_cells
+from .vocabulary import LEVEL1, LEVEL2, LEVEL3, NAME, PERIOD, TARGETS, VALUE, Label, inline_values, label_of, vocabulary
 
 
 _YEAR_LINE = re.compile(r"^[（(]?\s*((?:19|20)\d{2})\s*年度?\s*[)）]?$")
@@ -373,9 +96,9 @@ class Layout:
 
 
 class PerformanceReader:
-    """Collects a document's performance forms page by page: `take` every page, then `tables()`."""
+    """Collects a document's performance forms page by page: `split_off_forms` every page, then `finished_forms()`."""
 
-    def __init__(self, settings: PerformanceSettings = PerformanceSettings()):
+    def __init__(self, settings: PerformanceSettings = DEFAULT.performance):
         self.settings = settings
         self.forms: list = []
         self.layout = Layout()
@@ -384,7 +107,7 @@ class PerformanceReader:
         self.notices: list = []
 
     # ------------------------------------------------------------------------------------------ routing
-    def take(self, page, lines: list) -> list:
+    def split_off_forms(self, page, lines: list) -> list:
         """Keep the lines of the page's performance forms; return the others (for the table pipeline).
         A form starts at its title and runs, across pages, until another title."""
         if not self.open and not any("绩效" in ln.text.replace(" ", "") for ln in lines):
@@ -674,21 +397,18 @@ class PerformanceReader:
                 if cell is not None:
                     form.sources[col] = cell.source
 
-    # ------------------------------------------------------------------------------------------ tables
-    def tables(self) -> list:
-        """[performance_targets, performance_indicators] of the forms read ([] when there were none)."""
-        forms = self._named(self.forms)
-        forms = _join_reprints(forms)
-        if not forms:
-            return []
-        return [_targets_table(forms), _indicators_table(forms)]
+    # ------------------------------------------------------------------------------------------ finishing
+    def finished_forms(self) -> list:
+        """The forms read, named (forms without a project name become notices), reprints dropped and
+        continuations joined: what standard/performance.py makes the two tables of."""
+        return _join_reprints(self._named(self.forms))
 
-    def tables_so_far(self) -> list:
-        """tables() of the forms read so far, leaving the reader as it is (tables() names and joins the forms
-        in place): a preview while the rest is read."""
+    def forms_so_far(self) -> list:
+        """finished_forms() of the forms read so far, leaving the reader as it is (finishing names and joins the
+        forms in place): a preview while the rest is read."""
         reader = copy.copy(self)
         reader.forms, reader.notices = copy.deepcopy(self.forms), []
-        return reader.tables()
+        return reader.finished_forms()
 
     def _named(self, forms: list) -> list:
         """Forms with a project name (from the 项目名称 cell, or from a title such as '1、XX绩效目标表')."""
@@ -825,65 +545,3 @@ def carried(indicators: list) -> list:
         last[i.period] = (level1, level2)
         out.append(Indicator(i.period, level1, level2, i.level3, i.value, i.sources))
     return out
-
-
-# ---------------------------------------------------------------------------------------------- tables
-def _common(values):
-    c = Counter(v for v in values if v)
-    return c.most_common(1)[0][0] if c else None
-
-
-def _base(form_id: str, forms: list) -> Table:
-    first = forms[0]
-    units = {re.sub(r"^[\dA-Za-z]+\s*[-－—]\s*", "", f.values.get("主管部门及代码") or "") for f in forms}
-    return Table(form=form_id, title=first.title, unit_name=(units.pop() or None) if len(units) == 1 else None,
-                 year=_common(f.year for f in forms), money_unit=_common(f.money_unit for f in forms),
-                 pages=sorted({p for f in forms for p in f.pages}),
-                 regions=[r for f in forms for r in f.regions])
-
-
-def _targets_table(forms: list) -> Table:
-    voc = vocabulary()
-    t = _base(TARGETS, forms)
-    t.columns = [c for c in voc.target_columns if any(c in f.seen or c in f.values for f in forms)]
-    t.source_columns = [(c, c) for c in t.columns]
-    for f in forms:
-        t.rows.append([f.values.get(c) for c in t.columns])
-        t.sources.append([f.sources.get(c) if f.values.get(c) is not None else None for c in t.columns])
-        if f.reprints:
-            pages = "、".join(map(str, f.reprints))
-            t.issues.append(Issue("duplicate_form", "warning",
-                                  f"项目“{f.name}”的绩效目标表在第 {pages} 页重复出现，只保留第 {f.page} 页的一份",
-                                  len(t.rows) - 1, 0))
-    return t
-
-
-def _indicators_table(forms: list) -> Table:
-    voc = vocabulary()
-    t = _base(INDICATORS, forms)
-    t.title = f"{t.title}（绩效指标）"                       # its own workbook name beside the forms' table
-    rows = [(f, i) for f in forms for i in _in_period_order(carried(f.indicators)) if i.level3 or i.value]
-    has_period = any(i.period for _, i in rows)
-    t.columns = [c for c in voc.grid_columns if c != PERIOD or has_period]
-    unmapped = list(dict.fromkeys(u for f in forms for u in f.unmapped))
-    t.source_columns = [(c, c) for c in t.columns] + [(u, None) for u in unmapped]
-    for u in unmapped:
-        t.issues.append(Issue("unmapped_column", "warning", f"源表列“{u}”无对应标准列，未导出", None, None))
-    for f, i in rows:
-        values = {NAME: f.name, PERIOD: i.period, LEVEL1: i.level1, LEVEL2: i.level2, LEVEL3: i.level3,
-                  VALUE: i.value}
-        t.rows.append([values[c] for c in t.columns])
-        t.sources.append([f.sources.get(NAME) if c == NAME else i.sources.get(c) for c in t.columns])
-        where = f"项目“{f.name}”{i.period or ''}的"
-        if not i.value:
-            t.issues.append(Issue("missing_value", "warning", f"{where}三级指标“{i.level3}”没有指标值",
-                                  len(t.rows) - 1, t.columns.index(VALUE)))
-        elif not i.level3:
-            t.issues.append(Issue("missing_value", "warning", f"{where}指标值“{i.value}”没有三级指标名称",
-                                  len(t.rows) - 1, t.columns.index(LEVEL3)))
-    return t
-
-
-def _in_period_order(indicators: list) -> list:
-    order = {p: k for k, p in enumerate(vocabulary().periods)}
-    return sorted(indicators, key=lambda i: order.get(i.period, -1))

@@ -25,11 +25,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from .export import (BORDER, CREATOR, HEADER_FILL, atomic_write, put_cell, cell_value, display_width, sheet_title)
-from .forms import catalogue, norm
-from .model import Document, Table
-from .resources import resource_path
-from .review import UNKNOWN_FORM, UNKNOWN_FORM_NAME
+from ..catalogue import UNKNOWN_FORM, UNKNOWN_FORM_NAME, catalogue, norm, resource_path
+from ..model import Document, Table
+from .workbook import BORDER, CREATOR, HEADER_FILL, atomic_write, cell_value, display_width, put_cell, sheet_title
 
 REPORT_XLSX = "汇总.xlsx"
 REPORT_CSV = "summary.csv"

@@ -1,6 +1,6 @@
 """Report tables in office documents: a sheet of cell texts (a worksheet, or a DOCX body) → RawTables.
 
-The readers (`xlsx_reader`, `docx_reader`) turn a file into `Sheet`s: rows of cell texts as printed, with the
+The sheet sources (sources/xlsx.py, sources/docx.py) turn a file into `Sheet`s: rows of cell texts as printed, with the
 merged ranges. Here those rows are cut into tables the way a reader sees them: a title line, meta lines
 (单位名称 / 预算年度 / 单位：万元), the header (leading rows without amounts, codes or row labels), the body, and
 notes below. The PDF engine's rules decide what is a title, a meta line, a header row and a 栏次 row; the
@@ -20,36 +20,16 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
-from .forms import catalogue, norm
-from .grid import GridSettings, HeaderHint, is_data_block, is_layout_row
-from .layout import (GENERIC_TITLE, META_LABELS, SENTENCE, TOC_FILL, TOC_TAIL, is_note, make_line,
-                     money_unit_in, parse_meta)
-from .model import Issue
-from .normalize import RawTable
-from .pdf_reader import Char
-from .performance import GridCell, PerformanceReader, label_of
-
-@dataclass
-class Sheet:
-    """One worksheet or a DOCX body: every row has the same number of cells."""
-    name: str
-    page: int                                        # 1-based position in the workbook (DOCX: 1)
-    rows: list                                       # list[list[str]] cell texts as printed
-    merges: list = field(default_factory=list)       # (r0, c0, r1, c1) inclusive, 0-based
-    row_pages: Optional[list] = None                 # printed page of each row (DOCX); None: all on `page`
-    row_blocks: Optional[list] = None                # per row: source table id, None for a paragraph (DOCX)
-
-    @property
-    def width(self) -> int:
-        return len(self.rows[0]) if self.rows else 0
-
-    def page_of(self, r: int) -> int:
-        return self.row_pages[r] if self.row_pages else self.page
-
-    def block_of(self, r: int):
-        """The source table a row belongs to: DOCX tables are explicit, a worksheet is one grid."""
-        return self.row_blocks[r] if self.row_blocks else 0
-
+from ..catalogue import catalogue, norm
+from ..model import Char, Issue, RawTable, Sheet, make_line, merge_map
+from ..settings import GridSettings
+from .grid import HeaderHint, is_data_block, is_layout_row
+from .hints import form_hint
+from .layout import (GENERIC_TITLE, META_LABELS, SENTENCE, TOC_FILL, TOC_TAIL, is_note, money_unit_in,
+                     parse_meta)
+from .performance.cells import GridCell
+from .performance.reader import PerformanceReader
+from .performance.vocabulary import label_of
 
 @dataclass
 class _Found:
@@ -107,28 +87,7 @@ def _row_line(texts: list):
     return make_line(chars)
 
 
-def join_wrapped(text: str) -> str:
-    """Line breaks inside a cell are wrapping: lines joined, with a space only between Latin words."""
-    out = ""
-    for part in (p.strip() for p in re.split(r"\r\n|\r|\n", text)):
-        if part:
-            latin = out and re.match(r"[A-Za-z]", part) and re.search(r"[A-Za-z.,;:]$", out)
-            out += (" " if latin else "") + part
-    return out
-
-
 # ---------------------------------------------------------------------------------------------- merges
-def merge_map(sheet: Sheet) -> dict:
-    """(row, col) → its merged range, for every cell inside one."""
-    out = {}
-    for m in sheet.merges:
-        r0, c0, r1, c1 = m
-        for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
-                out[(r, c)] = m
-    return out
-
-
 def _row_cells(sheet: Sheet, r: int, merged: dict) -> list:
     """[(c0, c1, text)] of the non-empty cells that start on row r (a merged cell spans c0..c1)."""
     out = []
@@ -224,15 +183,9 @@ def _used_width(sheet: Sheet, rows: list) -> int:
 
 
 # ---------------------------------------------------------------------------------------------- one table
-def _header_hint(form_id) -> HeaderHint:
-    from .pipeline import header_label_test, row_label_test     # the PDF path's form-specific row tests
-    return HeaderHint(row_label=row_label_test(form_id), header_label=header_label_test(form_id))
-
-
-def _first_data_row(texts_by_row: list, spans_by_row: list, ncols: int, hint: HeaderHint) -> int:
+def _first_data_row(texts_by_row: list, spans_by_row: list, ncols: int, hint: HeaderHint, gap: float) -> int:
     """Index of the first body row: the header is the leading rows without amounts, codes or row labels
     (grid.is_data_block on the cell texts); a row with text only in the left part is a category row."""
-    gap = GridSettings().chunk_gap
     for k, texts in enumerate(texts_by_row):
         if is_data_block([_row_line(texts)], gap, hint):
             return k
@@ -245,7 +198,7 @@ def _first_data_row(texts_by_row: list, spans_by_row: list, ncols: int, hint: He
     return len(texts_by_row)
 
 
-def raw_table(sheet: Sheet, found: _Found, merged: dict) -> Optional[RawTable]:
+def raw_table(sheet: Sheet, found: _Found, merged: dict, grid: GridSettings) -> Optional[RawTable]:
     """The RawTable of one found table (None when it has no rows left)."""
     form = catalogue().classify_title(found.title) if found.title else None
     form_id = form.id if form else None
@@ -263,8 +216,8 @@ def raw_table(sheet: Sheet, found: _Found, merged: dict) -> Optional[RawTable]:
         return None
     texts = [[_cell(sheet, merged, r, c) for c in cols] for r in rows]
     spans = [[_span(cols, c0, c1) for c0, c1, _ in _row_cells(sheet, r, merged)] for r in rows]
-    hint = _header_hint(form_id)
-    first = _first_data_row(texts, spans, len(cols), hint)
+    hint = form_hint(form_id)
+    first = _first_data_row(texts, spans, len(cols), hint, grid.chunk_gap)
     if form_id is None and first == len(rows) > 1:
         first = 1          # a table of an unknown form with counts only ("12", "5"): the first row heads it
     layout = [is_layout_row(t) for t in texts]
@@ -451,7 +404,7 @@ def _blank_rows(sheet: Sheet, rows: set) -> Sheet:
 
 
 # ---------------------------------------------------------------------------------------------- documents
-def tables_of(sheets: list, perf: PerformanceReader) -> tuple:
+def sheets_to_tables(sheets: list, perf: PerformanceReader, grid: GridSettings) -> tuple:
     """(raw tables, notices) of a document's sheets. Performance forms go to `perf` (the tables it makes are
     its own); a block of cells without any title is reported, a contents list (目录) is not."""
     tables, untitled = [], []
@@ -472,7 +425,7 @@ def tables_of(sheets: list, perf: PerformanceReader) -> tuple:
                                         else f"第 {sheet.page_of(found.rows[0])} 页")
                     continue
                 found.title = fallback[0]
-            raw = raw_table(sheet, found, merged)
+            raw = raw_table(sheet, found, merged, grid)
             if raw is not None:
                 tables.append(raw)
     notices = []

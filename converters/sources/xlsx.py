@@ -12,18 +12,29 @@ import re
 import zipfile
 from pathlib import Path
 
-from .model import ConversionError
-from .office_tables import Sheet, join_wrapped, tables_of
+from ..model import ConversionError, Sheet
+from .base import SheetSource, join_wrapped
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 
-def read_tables(path, perf) -> tuple:
-    """(sheets in the workbook, [RawTable], notices); the performance forms go to `perf` (a PerformanceReader)."""
-    sheets = read_sheets(path)
-    tables, notices = tables_of([s for s in sheets if s.rows], perf)
-    return len(sheets), tables, notices
+class XlsxSource(SheetSource):
+    """An Excel workbook (.xlsx or .xls): its worksheets; its page count is the number of worksheets."""
+    label = "Excel"
+
+    def __init__(self, path, settings=None):
+        super().__init__(path, settings)
+        self.sheet_count = len(self.sheets)
+        self.sheets = [s for s in self.sheets if s.rows]
+
+    @property
+    def page_count(self) -> int:
+        return self.sheet_count
+
+    @staticmethod
+    def read_sheets(path) -> list:
+        return read_sheets(path)
 
 
 def read_sheets(path) -> list:

@@ -2,62 +2,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass, field
 from typing import Optional
 
-from .forms import Form, catalogue, is_layout_column, map_columns, near_headers, norm, strip_enum
-from .model import CellSource, Issue, Table
-
-_NUM = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
-_DASHES = {"-", "—", "－", "–", "——", "/", "＼", "\\"}
-
-
-def parse_number(text: str):
-    """'1,303.34' → 1303.34, '(12.00)' → -12.0, '' / '-' → None; anything else: the text unchanged."""
-    s = unicodedata.normalize("NFKC", text or "").replace(",", "").replace(" ", "").replace("−", "-")
-    if not s or s in _DASHES:
-        return None
-    neg = s.startswith("(") and s.endswith(")")
-    s = s.strip("()")
-    if not _NUM.match(s):
-        return text
-    v = float(s)
-    v = -v if neg else v
-    return int(v) if v.is_integer() and "." not in s else v
-
-
-_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
-
-
-def clean_text(text: str) -> Optional[str]:
-    """Whitespace only from line wrapping (or full-width indentation) is not content."""
-    t = _CJK_SPACE.sub("", (text or "").replace("\u3000", " ")).strip()
-    return t or None
-
-
-def clean_code(text: str):
-    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
-    return t or None
-
-
-@dataclass
-class RawTable:
-    """One report table as found: its grids (one per page) before standardization."""
-    form_id: Optional[str]
-    title: str
-    header: list                      # per source column: header fragments
-    header_rows: list
-    rows: list                        # list[list[str]]
-    sources: list                     # list[list[(page, bbox)]]
-    pages: list
-    unit_name: Optional[str] = None
-    year: Optional[int] = None
-    money_unit: Optional[str] = None
-    empty_marker: bool = False
-    issues: list = field(default_factory=list)
-    regions: list = field(default_factory=list)
-
+from ..catalogue import Form, catalogue, norm, strip_enum
+from ..model import CellSource, Issue, RawTable, Table, clean_code, clean_text, parse_number
+from .columns import is_layout_column, map_columns, near_headers
 
 def _digits_only(rows: list, i: int) -> bool:
     values = [clean_code(r[i]) for r in rows if i < len(r) and r[i]]

@@ -15,9 +15,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Optional
 
-from .forms import catalogue
-from .model import Issue, Table
-from .resources import resource_path
+from ..catalogue import catalogue, resource_path
+from ..model import Issue, Table
 
 CHECK_CODES = {"invalid_number", "sum_mismatch", "row_total_mismatch", "balance_mismatch", "cross_table_mismatch",
                "price_mismatch", "invalid_code", "empty_table", "rounding"}

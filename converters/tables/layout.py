@@ -6,70 +6,8 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Optional
 
-from .forms import catalogue, norm
-from .pdf_reader import Char, PageContent
-
-
-@dataclass
-class Line:
-    """A physical text line: characters sharing a vertical position, left to right."""
-    chars: list
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    text: str          # chars joined, a single space where the gap is wide
-
-    @property
-    def center(self) -> float:
-        return (self.top + self.bottom) / 2
-
-    def chunks(self, gap_factor: float = 0.9, split_scripts: bool = False) -> list:
-        """Runs of characters separated by gaps wider than gap_factor × font size, or (split_scripts) by any
-        visible gap where digits meet Chinese text (a right-aligned amount next to the next column's label):
-        [(x0, x1, text)]."""
-        out, cur = [], [self.chars[0]]
-        for c in self.chars[1:]:
-            gap = c.x0 - cur[-1].x1
-            if gap > gap_factor * self.size or (split_scripts and gap > 0.12 * self.size
-                                                 and is_cjk(c.text) != is_cjk(cur[-1].text)):
-                out.append(cur)
-                cur = [c]
-            else:
-                cur.append(c)
-        out.append(cur)
-        return [(g[0].x0, g[-1].x1, "".join(c.text for c in g)) for g in out]
-
-
-def is_cjk(ch: str) -> bool:
-    return ch >= "\u2e80"
-
-
-def make_line(chars: list) -> Line:
-    chars = sorted(chars, key=lambda c: c.x0)
-    size = median(c.size for c in chars)
-    parts = [chars[0].text]
-    for a, b in zip(chars, chars[1:]):
-        parts.append((" " if b.x0 - a.x1 > 0.5 * size else "") + b.text)
-    return Line(chars, chars[0].x0, max(c.x1 for c in chars), min(c.top for c in chars),
-                max(c.bottom for c in chars), size, "".join(parts))
-
-
-def group_lines(chars: list) -> list:
-    """Cluster characters into lines by vertical centre (tolerance: ~40 % of the font size)."""
-    lines, cur, cur_c = [], [], None
-    for ch in sorted(chars, key=lambda c: ((c.top + c.bottom) / 2, c.x0)):
-        c = (ch.top + ch.bottom) / 2
-        if cur and abs(c - cur_c) > 0.4 * max(ch.size, 1):
-            lines.append(make_line(cur))
-            cur = []
-        if not cur:
-            cur_c = c
-        cur.append(ch)
-    if cur:
-        lines.append(make_line(cur))
-    return sorted(lines, key=lambda ln: (ln.top, ln.x0))
+from ..catalogue import catalogue, norm
+from ..model import Line, PageContent, make_line
 
 
 # ---------------------------------------------------------------------------------------------- furniture
@@ -124,7 +62,6 @@ _META_FIELD = re.compile(r"(单位名称|部门名称|编制部门|编制单位|
 
 @dataclass
 class Title:
-    line_index: int
     text: str
     form_id: Optional[str]      # None: a table title that matches no catalogue form (→ unknown)
     end_index: int              # index of the last line belonging to the title (titles may wrap)
@@ -162,7 +99,7 @@ def _title(text: str, ln: Line, i: int, end: int) -> Optional[Title]:
     form = catalogue().classify_title(text)
     if form is None and (not GENERIC_TITLE.search(norm(text)) or ln.size < 10):
         return None
-    return Title(i, re.sub(r"\s+", "", text) if re.search(r"[\u4e00-\u9fff]", text) else text,
+    return Title(re.sub(r"\s+", "", text) if re.search(r"[\u4e00-\u9fff]", text) else text,
                  form.id if form else None, end)
 
 

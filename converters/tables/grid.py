@@ -11,17 +11,8 @@ import re
 from dataclasses import dataclass, field
 from statistics import median
 
-from .layout import Line, group_lines
-from .pdf_reader import PageContent
-
-
-@dataclass
-class GridSettings:
-    rule_snap: float = 2.0            # rules closer than this (pt) are one rule
-    min_rule_span: float = 0.4        # a horizontal rule must span this share of the table width
-    block_gap: float = 0.45           # line gap (× font size) that starts a new row in unruled tables
-    chunk_gap: float = 0.6            # gap (× font size) that separates two columns' text on one line
-    row_rules_share: float = 0.6      # rules between this share of text blocks → the page rules every row
+from ..model import PageContent, group_lines
+from ..settings import GridSettings
 
 
 @dataclass
@@ -35,7 +26,6 @@ class Grid:
     boxes: list                        # body cell boxes (x0, top, x1, bottom) aligned with rows
     layout_rows: int = 0               # 栏次-style rows dropped
     bbox: tuple = (0, 0, 0, 0)
-    first_row_top_gap: float = 0.0     # distance from the table top to the first body row (continuations)
 
     @property
     def ncols(self) -> int:
@@ -53,7 +43,7 @@ def _chunks_of(lines, gap):
     return [c for ln in lines for c in ln.chunks(gap, split_scripts=True)]
 
 
-@dataclass
+@dataclass(frozen=True)
 class HeaderHint:
     """What the table's form tells about its rows: labels that start body rows (因公出国（境）费, 合计 …) and,
     on continuation pages, the header texts of the first page (a repeated header is dropped, anything else is
@@ -393,7 +383,7 @@ def header_fragments(bands, edges, page, ruled, settings):
     return frags, rows
 
 
-def build_grid(page: PageContent, lines: list, settings: GridSettings = GridSettings(),
+def build_grid(page: PageContent, lines: list, settings: GridSettings,
                fixed_edges: list | None = None, hint: HeaderHint = HeaderHint()) -> Grid | None:
     """The grid of one table segment, or None when the lines hold no table. `fixed_edges` imposes the columns
     (a continuation page that does not repeat its header)."""

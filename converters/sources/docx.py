@@ -11,9 +11,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from .model import ConversionError
-from .office_tables import Sheet, join_wrapped, tables_of
-from .xlsx_reader import sniff
+from ..model import ConversionError, Sheet
+from .base import SheetSource, join_wrapped
+from .xlsx import sniff
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -22,11 +22,17 @@ _WRAPPERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag"}
 _SKIP = {MC + "Fallback", W + "moveFrom", W + "del", W + "instrText", W + "pPr", W + "rPr"}
 
 
-def read_tables(path, perf) -> tuple:
-    """(printed pages, [RawTable], notices); the performance forms go to `perf` (a PerformanceReader)."""
-    sheet = read_sheets(path)[0]
-    tables, notices = tables_of([sheet], perf)
-    return max(sheet.row_pages or [1]), tables, notices
+class DocxSource(SheetSource):
+    """A Word document: its body as one Sheet; its page count is the printed pages Word recorded."""
+    label = "Word"
+
+    @property
+    def page_count(self) -> int:
+        return max(self.sheets[0].row_pages or [1])
+
+    @staticmethod
+    def read_sheets(path) -> list:
+        return read_sheets(path)
 
 
 def read_sheets(path) -> list:

@@ -19,7 +19,7 @@ from typing import Optional
 import numpy as np
 
 from . import raster
-from .resources import resource_path
+from ...catalogue import resource_path
 
 MODEL_FILES = {"det": "PP-OCRv6_det_small.onnx", "rec": "PP-OCRv6_rec_small.onnx"}
 

@@ -1,15 +1,15 @@
 """Scanned pages and garbled text layers: read by OCR.
 
-`recognize_if_needed(path, page)` is called for every PDF page. A page is read from its image instead of its
+`recognize_if_needed(page, render, …)` is called for every page of a page source (PDF). A page is read from its image instead of its
 text layer when it has no text but images, or when its text layer is suspect (images cover much of the page,
 (cid:NN) glyphs, private-use or rare characters, characters spaced out one by one) and does not match what
 the page shows: its longest runs of text are recognised from the rendered page and compared.
 
-Reading a page: render it (pypdfium2), turn it upright (quarter turns) and deskew it, find the ruling lines in
-the image, recognise the text (ocr_engine: RapidOCR's PP-OCR models on ONNX Runtime; nothing is downloaded)
+Reading a page: render it (its source's `render`), turn it upright (quarter turns) and deskew it, find the ruling lines in
+the image, recognise the text (engine.py: RapidOCR's PP-OCR models on ONNX Runtime; nothing is downloaded)
 and return a PageContent in PDF points like a text page's, so the same layout and grid code reads it. Letters,
 digits and number punctuation recognised with low confidence are listed in `PageContent.uncertain`;
-`flag_uncertain_cells` turns them into `low_confidence` issues on the cells that hold them.
+standard/ocr_flags.py turns them into `low_confidence` issues on the cells that hold them.
 """
 from __future__ import annotations
 
@@ -18,40 +18,14 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Optional
 
 import numpy as np
 
+from ...model import Char, ConversionError, PageContent, Rule, group_lines, is_cjk
+from ...settings import DEFAULT, OcrSettings
+from ..orientation import text_turns, turn_page
 from . import raster
-from .model import ConversionError, Issue
-from .pdf_reader import Char, PageContent, Rule, text_turns, turn_page
-
-
-@dataclass(frozen=True)
-class OcrSettings:
-    scale: float = 2.0                # render scale (144 dpi)
-    empty_cover: float = 0.05         # a page without text is read when images cover this share of it
-    scan_cover: float = 0.3           # images covering this share make a text layer suspect
-    garbage_share: float = 0.05       # share of unusable characters that makes a text layer suspect
-    spaced_share: float = 0.5         # share of CJK neighbours set apart that makes a text layer suspect
-    sample_runs: int = 12             # runs of text-layer text compared with the image
-    run_gap: float = 1.5              # gap (× font size) that ends a run
-    run_chars: int = 20               # longest run (recognition of long lines degrades)
-    agreement: float = 0.995          # share of sampled text-layer characters the image must confirm
-    max_skew: float = 5.0             # degrees searched for deskewing
-    rule_min_len: float = 10.0        # pt: shortest ruling segment taken from an image
-    rule_max_width: float = 3.0       # pt: thicker strokes are filled areas, not rules
-    min_score: float = 0.5            # OCR text below this confidence is dropped
-    low_confidence: float = 0.8       # characters below this confidence are flagged for review
-    repaired_score: float = 0.3       # confidence of a character OCR read as another (":" as ".")
-    em_share: float = 0.9             # ink height of a text line as a share of its font size
-    glyph_overhang: float = 0.15      # ink of a text line beyond its recognised box, as a share of its height
-    missed_height: tuple = (0.4, 1.5)  # ink outside every recognised line is re-read at these heights (× the
-                                       # median line height): a lone "0" the line detector passed over
-
-
-SETTINGS = OcrSettings()
 
 
 # ---------------------------------------------------------------------------------------------- deciding
@@ -80,7 +54,6 @@ def garbage_share(chars: list) -> float:
 def spaced_share(chars: list) -> float:
     """Share of neighbouring CJK characters on a line set apart by more than half their size: a text layer
     whose characters are placed one by one (an OCR layer) rather than set as words."""
-    from .layout import is_cjk, group_lines
     pairs = apart = 0
     for ln in group_lines(chars):
         for a, b in zip(ln.chars, ln.chars[1:]):
@@ -90,7 +63,7 @@ def spaced_share(chars: list) -> float:
     return apart / pairs if pairs >= 10 else 0.0
 
 
-def ocr_need(page: PageContent, settings: OcrSettings = SETTINGS) -> Optional[str]:
+def ocr_need(page: PageContent, settings: OcrSettings = DEFAULT.ocr) -> Optional[str]:
     """'image': read the page by OCR; 'verify': compare its text layer with the image first; None: keep it."""
     if not page.chars:
         return "image" if page.image_cover >= settings.empty_cover else None
@@ -100,19 +73,20 @@ def ocr_need(page: PageContent, settings: OcrSettings = SETTINGS) -> Optional[st
     return None
 
 
-def recognize_if_needed(path: Path, page: PageContent, settings: OcrSettings = SETTINGS) -> PageContent:
+def recognize_if_needed(page: PageContent, render, name: str, settings: OcrSettings) -> PageContent:
     """The page as read from its text layer, or from its image when `ocr_need` says so and (for a suspect text
-    layer) the image does not confirm the text."""
+    layer) the image does not confirm the text. `render(scale)` draws the page as a grey image (its source's
+    `render`); `name` is the file's, for messages."""
     need = ocr_need(page, settings)
     if need is None:
         return page
-    gray = render_page(path, page.number, settings.scale)
+    gray = render(settings.scale)
     try:
         if need == "verify" and text_layer_agreement(page, gray, settings) >= settings.agreement:
             return page
         return read_image(gray, page, settings)
     except OcrUnavailable as e:
-        raise ConversionError(f"{Path(path).name}：第 {page.number} 页需要 OCR 识别，但{e}") from e
+        raise ConversionError(f"{name}：第 {page.number} 页需要 OCR 识别，但{e}") from e
 
 
 # ---------------------------------------------------------------------------------------------- engine, rendering
@@ -138,21 +112,11 @@ def engine():
     if pid not in _engines:
         threads = 1 if _engines else _threads.get(pid, -1)
         try:
-            from .ocr_engine import TextEngine
+            from .engine import TextEngine
             _engines[pid] = TextEngine(threads)
         except Exception as e:  # missing package or model files: say so instead of crashing
             raise OcrUnavailable(f"OCR 引擎无法加载（{type(e).__name__}），无法识别扫描页") from e
     return _engines[pid]
-
-
-def render_page(path: Path, number: int, scale: float) -> np.ndarray:
-    """The page (1-based) as a grayscale image, as displayed (/Rotate applied)."""
-    import pypdfium2 as pdfium
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        return pdf[number - 1].render(scale=scale, grayscale=True).to_numpy().copy()
-    finally:
-        pdf.close()
 
 
 def _rec(img: np.ndarray) -> tuple:
@@ -168,10 +132,9 @@ def _plain(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum())
 
 
-def text_runs(chars: list, settings: OcrSettings = SETTINGS) -> list:
+def text_runs(chars: list, settings: OcrSettings = DEFAULT.ocr) -> list:
     """Runs of text-layer characters to compare with the image: parts of lines split at wide gaps (a table row
     crossed by ruling lines reads poorly as one image) and cut to at most `run_chars` characters."""
-    from .layout import group_lines
     out = []
     for ln in group_lines(chars):
         run = [ln.chars[0]]
@@ -184,7 +147,7 @@ def text_runs(chars: list, settings: OcrSettings = SETTINGS) -> list:
     return out
 
 
-def text_layer_agreement(page: PageContent, gray: np.ndarray, settings: OcrSettings = SETTINGS) -> float:
+def text_layer_agreement(page: PageContent, gray: np.ndarray, settings: OcrSettings = DEFAULT.ocr) -> float:
     """Share of the characters of the text layer's longest runs that the image shows there (runs off the page
     are left out); 0 when nothing could be compared."""
     s = gray.shape[1] / page.width
@@ -237,7 +200,7 @@ def skew_angle(ink: np.ndarray, max_angle: float) -> float:
     return -float(max(np.arange(best - 0.25, best + 0.25 + 1e-9, 0.02), key=sharpness))
 
 
-def ruling_masks(ink: np.ndarray, scale: float, settings: OcrSettings = SETTINGS) -> tuple:
+def ruling_masks(ink: np.ndarray, scale: float, settings: OcrSettings = DEFAULT.ocr) -> tuple:
     """(horizontal, vertical) masks of the long straight strokes of a levelled page."""
     k = max(8, int(settings.rule_min_len * scale))
     gap = max(2, int(0.7 * scale))          # scan dropouts along a line
@@ -271,7 +234,7 @@ class TextBox:
         return "".join(c[0] for c in self.chars)
 
 
-def recognise(img: np.ndarray, settings: OcrSettings = SETTINGS) -> list:
+def recognise(img: np.ndarray, settings: OcrSettings = DEFAULT.ocr) -> list:
     """The text lines of a (grayscale) page image, each with per-character boxes and scores."""
     out = []
     for line in engine().read_page(img):
@@ -287,7 +250,7 @@ def recognise(img: np.ndarray, settings: OcrSettings = SETTINGS) -> list:
 _AMOUNT_MARKS = re.compile(r"^[.:]*\d[\d,]*[.:]\d+[.:]*$")
 
 
-def amount_cleanup(chars: list, settings: OcrSettings = SETTINGS) -> list:
+def amount_cleanup(chars: list, settings: OcrSettings = DEFAULT.ocr) -> list:
     """An amount read with scan specks around it: stray dots before or after it go ("951.48." → "951.48"),
     and a colon as its decimal point becomes a point, flagged for review ("873:18" → "873.18")."""
     text = "".join(c[0] for c in chars)
@@ -388,7 +351,7 @@ def _ink_cols(band: np.ndarray, x0: float, x1: float) -> tuple:
 _NUMBER_MARKS = ".,-"      # punctuation that changes an amount; other punctuation is not worth a review
 
 
-def page_chars(boxes: list, ink: np.ndarray, scale: float, settings: OcrSettings = SETTINGS) -> tuple:
+def page_chars(boxes: list, ink: np.ndarray, scale: float, settings: OcrSettings = DEFAULT.ocr) -> tuple:
     """(chars, uncertain) in PDF points. A visual line's characters share its height: the line's ink height
     taken as `em_share` of the font size, centred on the ink; each character spans its own ink across."""
     chars, uncertain = [], []
@@ -456,7 +419,7 @@ def _prepared(gray: np.ndarray, settings: OcrSettings) -> tuple:
 
 
 def _in_text_box(pos: float, start: float, end: float, horizontal: bool, boxes: list,
-                 settings: OcrSettings = SETTINGS) -> bool:
+                 settings: OcrSettings = DEFAULT.ocr) -> bool:
     """Is a straight stroke inside one recognised text line: a long stroke of a large character, not a rule?
     Across a line, or in a line printed downwards (a tall box), a stroke is no longer than a character; along
     a line printed across, the strokes of neighbouring characters may run together. The ink of a line reaches
@@ -472,7 +435,7 @@ def _in_text_box(pos: float, start: float, end: float, horizontal: bool, boxes: 
     return False
 
 
-def read_image(gray: np.ndarray, page: PageContent, settings: OcrSettings = SETTINGS) -> PageContent:
+def read_image(gray: np.ndarray, page: PageContent, settings: OcrSettings = DEFAULT.ocr) -> PageContent:
     """The page read from its rendered image: upright, levelled, ruling lines and recognised characters in
     PDF points. Returns the page without characters when nothing is recognised."""
     gray, ink = _prepared(gray, settings)
@@ -502,7 +465,7 @@ def read_image(gray: np.ndarray, page: PageContent, settings: OcrSettings = SETT
 
 
 def missed_text(gray: np.ndarray, text_ink: np.ndarray, boxes: list, h_rules: list, v_rules: list,
-                settings: OcrSettings = SETTINGS) -> list:
+                settings: OcrSettings = DEFAULT.ocr) -> list:
     """Text the line detector passed over (typically a lone "0" in a column of amounts: a wrong empty cell
     that no sum check can catch): ink of text height inside the ruled area and outside every recognised
     line, re-read word by word. Only within a ruling (elsewhere stray ink, seals and signatures, is common),
@@ -539,70 +502,3 @@ def missed_text(gray: np.ndarray, text_ink: np.ndarray, boxes: list, h_rules: li
         chars = matched_brackets(amount_cleanup(_char_boxes(text, score, None, wx0, wx1), settings))
         out.append(TextBox(float(wx0), float(wy0), float(wx1), float(wy1), chars, score))
     return out
-
-
-# ---------------------------------------------------------------------------------------------- review flags
-def flag_uncertain_cells(tables: list, uncertain: dict) -> None:
-    """A `low_confidence` warning on every table cell holding characters that OCR read with low confidence.
-    `uncertain`: page number → [(x0, top, x1, bottom, score, text)] in PDF points."""
-    for t in tables:
-        for i, row in enumerate(t.sources):
-            for j, src in enumerate(row):
-                if src is None or not uncertain.get(src.page):
-                    continue
-                x0, top, x1, bottom = src.bbox
-                hits = [u for u in uncertain[src.page]
-                        if x0 <= (u[0] + u[2]) / 2 <= x1 and top <= (u[1] + u[3]) / 2 <= bottom]
-                if hits:
-                    low = min(hits, key=lambda u: u[4])
-                    t.issues.append(Issue("low_confidence", "warning",
-                                          f"扫描页 OCR 识别把握不大（“{low[5]}”的可信度 {low[4]:.0%}），"
-                                          f"请对照第 {src.page} 页原件核对", i, j))
-
-
-_NUMERALS = "一二三四五六七八九"
-_TOP_ENUM = re.compile(r"^([一二三四五六七八九十]{1,3})、")
-
-
-def chinese_number(text: str) -> Optional[int]:
-    """一 … 九十九 as a number (None for anything else)."""
-    if not text or any(ch not in _NUMERALS + "十" for ch in text) or text.count("十") > 1:
-        return None
-    tens, _, ones = text.partition("十") if "十" in text else ("", "", text)
-    if "十" in text:
-        t = _NUMERALS.index(tens) + 1 if tens else 1
-        return 10 * t + (_NUMERALS.index(ones) + 1 if ones else 0) if len(tens) <= 1 and len(ones) <= 1 else None
-    return _NUMERALS.index(ones) + 1 if len(ones) == 1 else None
-
-
-def chinese_numeral(n: int) -> str:
-    tens, ones = divmod(n, 10)
-    return (("" if tens == 1 else _NUMERALS[tens - 1]) + "十" if tens else "") + (_NUMERALS[ones - 1] if ones else "")
-
-
-def flag_doubtful_enumerations(tables: list, ocr_pages: set) -> None:
-    """A `doubtful_enumeration` warning on a row label read by OCR that starts with the numeral its column's
-    enumeration expects there, without the "、" after it: "三国有资本经营预算" after "二、政府性基金预算", or
-    "一般公共预算" before "二、…". OCR drops or misplaces that "、" (or the whole "一、"), and no sum catches it."""
-    from .forms import catalogue
-    for t in tables:
-        kinds = catalogue().column_kinds(t.form, t.columns) if t.form != "unknown" else []
-        for j, kind in enumerate(kinds):
-            if kind != "text":
-                continue
-            cells = [(i, row[j]) for i, row in enumerate(t.rows) if j < len(row) and isinstance(row[j], str)
-                     and i < len(t.sources) and j < len(t.sources[i]) and t.sources[i][j] is not None
-                     and t.sources[i][j].page in ocr_pages]
-            numbers = {i: chinese_number(m.group(1)) for i, s in cells if (m := _TOP_ENUM.match(s))}
-            for i, s in cells:
-                if i in numbers:
-                    continue
-                before = [n for k, n in numbers.items() if k < i and n]
-                after = [n for k, n in numbers.items() if k > i and n]
-                expected = before[-1] + 1 if before else (after[0] - 1 if after else 0)
-                numeral = chinese_numeral(expected) if expected > 0 else ""
-                if numeral and s.startswith(numeral) and not s.startswith(numeral + "、"):
-                    t.issues.append(Issue("doubtful_enumeration", "warning",
-                                          f"扫描页 OCR：“{s}”的编号可能识别有误（应为“{numeral}、…”？），"
-                                          f"请对照第 {t.sources[i][j].page} 页原件核对", i, j))
-

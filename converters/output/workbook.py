@@ -20,23 +20,20 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .forms import catalogue
-from .model import Document, ReportedError, Table
-from .version import APP_NAME
+from ..catalogue import catalogue
+from ..model import (SEVERITY_CELL_COLORS, SEVERITY_LABELS, SEVERITY_ROW_COLORS, Document, ReportedError, Table,
+                     most_severe)
+from ..version import APP_NAME
 
 
 CREATOR = APP_NAME
 CHECK_SHEET = "校验"
 CHECK_HEADER = ("行（Excel行号）", "列（列名）", "级别", "代码", "说明")
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
-SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 HEADER_ROW = 3
 FIRST_DATA_ROW = 4
 
 AMOUNT_FORMAT = "#,##0.00"
 COUNT_FORMAT = "#,##0"
-CELL_FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
-ROW_FILLS = {"error": "FDEDEF", "warning": "FFF7DD", "info": "F1F6FC"}
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -177,10 +174,6 @@ def _write_data_sheet(ws, table: Table):
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _most_severe(issues) -> str:
-    return min((i.severity for i in issues), key=lambda s: SEVERITY_RANK.get(s, 3))
-
-
 def _flag_issues(ws, table: Table):
     """Fill and comment the cells (and lightly fill the rows) that the table's issues point at."""
     n_rows, n_cols = (0 if table.empty else len(table.rows)), len(table.columns)
@@ -194,12 +187,12 @@ def _flag_issues(ws, table: Table):
         elif 0 <= issue.col < n_cols:
             cells.setdefault((issue.row, issue.col), []).append(issue)
     for r, issues in rows.items():
-        fill = PatternFill("solid", fgColor=ROW_FILLS.get(_most_severe(issues), ROW_FILLS["info"]))
+        fill = PatternFill("solid", fgColor=SEVERITY_ROW_COLORS.get(most_severe(issues), SEVERITY_ROW_COLORS["info"]))
         for c in range(n_cols):
             ws.cell(row=FIRST_DATA_ROW + r, column=c + 1).fill = fill
     for (r, c), issues in cells.items():
         cell = ws.cell(row=FIRST_DATA_ROW + r, column=c + 1)
-        cell.fill = PatternFill("solid", fgColor=CELL_FILLS.get(_most_severe(issues), CELL_FILLS["info"]))
+        cell.fill = PatternFill("solid", fgColor=SEVERITY_CELL_COLORS.get(most_severe(issues), SEVERITY_CELL_COLORS["info"]))
         cell.comment = Comment(_clean("\n".join(i.message for i in issues)), "校验")
 
 

@@ -1,0 +1,129 @@
+"""The product's data in resources/: the form catalogue (forms.json: the standard forms, their titles, columns and
+column synonyms) and how a label is matched against it. Province and template-family specifics live in the resource
+files, never in code (docs/architecture.md)."""
+from __future__ import annotations
+
+import json
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+
+def resource_path(name: str) -> Path:
+    """A bundled resource, from a source checkout or from the PyInstaller bundle."""
+    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
+    return base / "resources" / name
+
+
+UNKNOWN_FORM = "unknown"                   # the form of a table that matches no catalogue form
+UNKNOWN_FORM_NAME = "未识别（原始表格）"
+
+_QUOTES = "“”‘’\"'「」『』"
+_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑳])")
+
+
+def norm(text: str) -> str:
+    """Matching form of a label: NFKC (full-width → ASCII), no whitespace, no quotes."""
+    text = unicodedata.normalize("NFKC", text or "")
+    return "".join(ch for ch in text if not ch.isspace() and ch not in _QUOTES)
+
+
+def strip_enum(text: str) -> str:
+    return _ENUM.sub("", text)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str                      # text | code | amount | count
+    synonyms: tuple                # compiled (parent_regex|None, label_regex)
+
+
+@dataclass(frozen=True)
+class Form:
+    id: str
+    name: str
+    titles: tuple
+    columns: tuple                 # Column, catalogue order
+    sides: tuple                   # ((marker, (column names…)), …) for two-sided tables
+    reader: Optional[str]      # read by its own module (e.g. performance forms), not standardized from a grid
+    spec: dict                     # the raw entry, for form-specific data (row_labels, wide_labels …)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def column_names(self) -> list:
+        return [c.name for c in self.columns]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    forms: tuple
+    layout_headers: frozenset
+    code_parts: dict
+    empty_markers: tuple
+    total_labels: frozenset
+
+    def get(self, form_id: str) -> Optional[Form]:
+        return next((f for f in self.forms if f.id == form_id), None)
+
+    def column_kinds(self, form_id: str, columns: list) -> list:
+        """Kind of each named column of a form (None for unknown forms or names outside the catalogue)."""
+        form = self.get(form_id)
+        kinds = {c.name: c.kind for c in form.columns} if form else {}
+        return [kinds.get(c) for c in columns]
+
+    def classify_title(self, title: str) -> Optional[Form]:
+        """The form whose longest title keyword occurs in the title, or None."""
+        t = norm(title)
+        best, best_len = None, 0
+        for form in self.forms:
+            for kw in form.titles:
+                if kw in t and len(kw) > best_len:
+                    best, best_len = form, len(kw)
+        return best
+
+
+def _compile_synonym(s: str):
+    parent, _, label = s.rpartition(">")
+    return (re.compile(parent) if parent else None, re.compile(label))
+
+
+@lru_cache(maxsize=None)
+def catalogue() -> Catalogue:
+    data = json.loads(Path(resource_path("forms.json")).read_text(encoding="utf-8"))
+    forms = []
+    for f in data["forms"]:
+        cols = tuple(Column(c["name"], c["kind"], tuple(_compile_synonym(norm(s)) for s in c["synonyms"]))
+                     for c in f["columns"])
+        sides = tuple((s["marker"], tuple(s["columns"])) for s in f.get("sides", []))
+        forms.append(Form(f["id"], f["name"], tuple(norm(t) for t in f["titles"]), cols, sides,
+                          f.get("reader"), f))
+    return Catalogue(tuple(forms), frozenset(data["layout_headers"]), dict(data["code_parts"]),
+                     tuple(data["empty_markers"]), frozenset(norm(x) for x in data["total_labels"]))
+
+
+# ---------------------------------------------------------------------------------------------- header mapping
+_YEAR_PREFIX = re.compile(r"^\d{4}年(?:度)?")
+
+
+def match_score(col: Column, fragments: list, qualified: bool) -> tuple:
+    """How well a canonical column matches a source column's header fragments: (index after the lowest
+    fragment used, label length); (0, 0) for no match. Labels lower in the header (nearer the data) win."""
+    best = (0, 0)
+    frags = [norm(f) for f in fragments if norm(f)]
+    for j in range(len(frags), 0, -1):
+        for i in range(0, j):
+            label, above = "".join(frags[i:j]), "".join(frags[:i])
+            for cand in {label, _YEAR_PREFIX.sub("", label)} - {""}:
+                for parent, rx in col.synonyms:
+                    if (parent is not None) != qualified:
+                        continue
+                    if rx.fullmatch(cand) and (parent is None or parent.search(above)):
+                        best = max(best, (j, len(label)))
+    return best

@@ -1,0 +1,47 @@
+"""Helpers for the processes that read pages or convert documents side by side: how to start them, and making
+sure they stop when the process they work for is gone."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def start_method() -> str:
+    """How page readers are started: fork where it is safe and fastest, from a process whose only Python
+    thread is the main one (forking while another thread runs, e.g. the GUI converting in a background thread,
+    copies locks that thread may hold); else forkserver (readers fork from a clean server), else spawn."""
+    import multiprocessing as mp
+    import threading
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and threading.current_thread() is threading.main_thread() \
+            and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def exit_with(pid: int, every: float = 1.0):
+    """Stop this worker process once process `pid`, the one it works for, is gone (killed, so it could not
+    stop its workers). By pid, not as the parent: under a forkserver the parent is the server, which lives on
+    while its children do. POSIX only (on Windows, os.kill(pid, 0) would end the process)."""
+    if os.name != "posix":
+        return
+    import threading
+    import time
+
+    def gone() -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        try:                                # killed but not yet reaped by its own parent
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+        except (OSError, IndexError):
+            return False
+
+    def watch():
+        while not gone():
+            time.sleep(every)
+        os._exit(1)
+    threading.Thread(target=watch, name="exit-with", daemon=True).start()
