@@ -7,7 +7,7 @@ import json
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -62,12 +62,24 @@ class Form:
 
 
 @dataclass(frozen=True)
+class Family:
+    """A template family (resources/families/<id>.json): disclosures printing the same tables the same way."""
+    id: str
+    name: str
+    rank: int                      # ties in the batch report go to the lower rank
+    forms: frozenset               # report.forms: the forms a document of the family holds
+    markers: tuple                 # report.title_markers, normalized
+
+
+@dataclass(frozen=True)
 class Catalogue:
     forms: tuple
     layout_headers: frozenset
     code_parts: dict
     empty_markers: tuple
     total_labels: frozenset
+    families: tuple = ()           # Family, by rank
+    layout: dict = field(default_factory=dict)   # the families' layout quirks, by name (resources/families)
 
     def get(self, form_id: str) -> Optional[Form]:
         return next((f for f in self.forms if f.id == form_id), None)
@@ -97,6 +109,15 @@ def _compile_synonym(s: str):
 @lru_cache(maxsize=None)
 def catalogue() -> Catalogue:
     data = json.loads(Path(resource_path("forms.json")).read_text(encoding="utf-8"))
+    families = load_families()
+    layout = {}
+    for fam in families:
+        for fid, additions in fam.get("forms", {}).items():
+            entry = next((f for f in data["forms"] if f["id"] == fid), None)
+            if entry is None:
+                raise ValueError(f"families/{fam['id']}.json: unknown form {fid!r}")
+            _add_to_form(entry, additions)
+        layout.update(fam.get("layout", {}))
     forms = []
     for f in data["forms"]:
         cols = tuple(Column(c["name"], c["kind"], tuple(_compile_synonym(norm(s)) for s in c["synonyms"]))
@@ -105,7 +126,34 @@ def catalogue() -> Catalogue:
         forms.append(Form(f["id"], f["name"], tuple(norm(t) for t in f["titles"]), cols, sides,
                           f.get("reader"), f))
     return Catalogue(tuple(forms), frozenset(data["layout_headers"]), dict(data["code_parts"]),
-                     tuple(data["empty_markers"]), frozenset(norm(x) for x in data["total_labels"]))
+                     tuple(data["empty_markers"]), frozenset(norm(x) for x in data["total_labels"]),
+                     tuple(Family(f["id"], f["name"], f["rank"], frozenset(f["report"]["forms"]),
+                                  tuple(norm(m) for m in f["report"]["title_markers"])) for f in families),
+                     layout)
+
+
+def load_families() -> list:
+    """The template families' files (resources/families/*.json, see its README.md), by rank."""
+    folder = resource_path("families")
+    return sorted((json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json")), key=lambda f: f["rank"])
+
+
+def _add_to_form(entry: dict, additions: dict):
+    """A family's additions to a forms.json entry: more titles and column synonyms, and form-specific data
+    (wide_labels, split_column, row_labels …) that the entry does not have itself."""
+    for key, value in additions.items():
+        if key == "titles":
+            entry["titles"] = entry["titles"] + [x for x in value if x not in entry["titles"]]
+        elif key == "synonyms":
+            for name, synonyms in value.items():
+                column = next((c for c in entry["columns"] if c["name"] == name), None)
+                if column is None:
+                    raise ValueError(f"form {entry['id']!r} has no column {name!r}")
+                column["synonyms"] = column["synonyms"] + [s for s in synonyms if s not in column["synonyms"]]
+        elif key in entry:
+            raise ValueError(f"form {entry['id']!r}: {key!r} is set twice")
+        else:
+            entry[key] = value
 
 
 # ---------------------------------------------------------------------------------------------- header mapping

@@ -256,6 +256,21 @@ def test_run_checks_is_idempotent_and_keeps_other_issues():
     assert all(i.code in CHECK_CODES for t in doc for i in t.issues if i is not keep)
 
 
+def test_a_check_kind_is_one_function_and_one_registry_entry(monkeypatch):
+    from converters.standard import checks
+
+    def no_negative_amounts(v, _rule):
+        return [Issue("negative_amount", "warning", f"{c} 为负数", r, v.col[c])
+                for c in v.amounts for r, x in enumerate(v.num[c]) if x is not None and x < 0]
+    kind = checks.CheckKind(None, ("negative_amount",), no_negative_amounts)
+    monkeypatch.setattr(checks, "CHECK_KINDS", checks.CHECK_KINDS + (kind,))
+    doc = document()
+    doc[4].rows[4][2] = -62.30
+    found = [i for i in checks.check_table(doc[4]) if i.code == "negative_amount"]
+    assert [(i.row, i.col) for i in found] == [(4, 2)]
+    assert all(code in CHECK_CODES for k in checks.CHECK_KINDS[:-1] for code in k.codes)
+
+
 def test_run_checks_is_fast():
     rows = [[None, "合计", 0.0, 0.0, 0.0]]
     for k in range(33):

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -25,7 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from ..catalogue import UNKNOWN_FORM, UNKNOWN_FORM_NAME, catalogue, norm, resource_path
+from ..catalogue import UNKNOWN_FORM, UNKNOWN_FORM_NAME, Family, catalogue, norm
 from ..model import Document, Table
 from .workbook import BORDER, CREATOR, HEADER_FILL, atomic_write, cell_value, display_width, put_cell, sheet_title
 
@@ -79,21 +78,6 @@ def document_record(doc: Document, file: str, status: str = "converted", folder:
 
 
 # ---------------------------------------------------------------------------------------------- template family
-@dataclass(frozen=True)
-class Family:
-    id: str
-    name: str
-    forms: frozenset
-    markers: tuple
-
-
-@lru_cache(maxsize=None)
-def families() -> tuple:
-    data = json.loads(Path(resource_path("templates.json")).read_text(encoding="utf-8"))
-    return tuple(Family(f["id"], f["name"], frozenset(f["forms"]), tuple(norm(m) for m in f["title_markers"]))
-                 for f in data["families"])
-
-
 def family_score(family: Family, tables: list) -> int:
     score = 0
     for t in tables:
@@ -108,7 +92,7 @@ def family_score(family: Family, tables: list) -> int:
 
 def template_family(tables: list) -> Optional[Family]:
     """The template family a document's tables (tables.json entries) match best, or None."""
-    best = max(families(), key=lambda f: family_score(f, tables), default=None)
+    best = max(catalogue().families, key=lambda f: family_score(f, tables), default=None)
     return best if best is not None and family_score(best, tables) > 0 else None
 
 
@@ -267,7 +251,7 @@ def write_report(frame: pd.DataFrame, out: Path) -> list:
     kinds = ["amount" if c == "seconds" else "count" if str(frame[c].dtype) == "Int64" and c != "year" else None
              for c in frame.columns]
     shown = frame.assign(status=frame["status"].map(lambda s: STATUS_LABELS.get(s, s)),
-                         template=frame["template"].map({f.id: f.name for f in families()}))
+                         template=frame["template"].map({f.id: f.name for f in catalogue().families}))
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"

@@ -4,6 +4,10 @@ The rules are data (resources/checks.json); this module only knows how to apply 
 code hierarchies, row-wise equations, products, two-sided summaries and cross-table totals.
 Checks never change a value: they return Issues that flag cells for review.
 
+A kind of within-table check is registered in one place, CHECK_KINDS: adding one is a function
+`(view, rule) -> [Issue]` and an entry naming the checks.json section of its rules and the issue codes it reports
+(CHECK_CODES, the codes a re-check replaces, is derived from the registry).
+
 Amounts are compared as Decimals. A difference no larger than the rounding of the summed items
 (n terms x half a unit of the table's last printed decimal place) is an info-level `rounding` issue.
 """
@@ -12,14 +16,13 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from typing import Callable, Optional
 
 from ..catalogue import catalogue, resource_path
 from ..model import Issue, Table
 
-CHECK_CODES = {"invalid_number", "sum_mismatch", "row_total_mismatch", "balance_mismatch", "cross_table_mismatch",
-               "price_mismatch", "invalid_code", "empty_table", "rounding"}
 
 _EPS = Decimal("1e-9")
 _MAX_PLACES = 6
@@ -343,30 +346,57 @@ def _check_two_sided(v: _View, rule: dict) -> list:
     return [i for i in issues if i]
 
 
-def _check_numbers(table: Table) -> list:
+def _check_numbers(v: _View, _rule=None) -> list:
     """Amount and count cells that hold text (a misread or misplaced value)."""
+    table = v.t
     kinds = catalogue().column_kinds(table.form, table.columns)
     return [Issue("invalid_number", "warning", f"“{name}”列的值“{row[j]}”不是数字", i, j)
             for j, (name, kind) in enumerate(zip(table.columns, kinds)) if kind in ("amount", "count")
             for i, row in enumerate(table.rows) if j < len(row) and isinstance(row[j], str)]
 
 
+def _check_code_hierarchy(v: _View, spec: dict) -> list:
+    """Codes of the scheme valid, and every parent code's amounts the sum of its children's."""
+    if spec["code"] not in v.col:
+        return []
+    return _check_codes(v, spec) + _check_hierarchy(v, spec)
+
+
+@dataclass(frozen=True)
+class CheckKind:
+    """A kind of within-table check: `run(view, rule)` once for each rule of the table's form in the checks.json
+    section `section` (once with rule None when `section` is None: every table); `codes`: what it reports."""
+    section: Optional[str]
+    codes: tuple
+    run: Callable
+
+
+CHECK_KINDS = (
+    CheckKind(None, ("invalid_number",), _check_numbers),
+    CheckKind("hierarchy", ("invalid_code", "sum_mismatch", "rounding"), _check_code_hierarchy),
+    CheckKind("row_equations", ("row_total_mismatch", "rounding"), _check_rows),
+    CheckKind("products", ("price_mismatch",), _check_products),
+    CheckKind("two_sided", ("sum_mismatch", "balance_mismatch", "rounding"), _check_two_sided),
+)
+EMPTY_TABLE = "empty_table"
+CROSS_TABLE = ("cross_table_mismatch", "rounding")
+CHECK_CODES = frozenset({EMPTY_TABLE, *CROSS_TABLE, *(code for kind in CHECK_KINDS for code in kind.codes)})
+
+
+def _form_rules(section: str, form: str) -> list:
+    rules = _rules()[section].get(form, [])
+    return rules if isinstance(rules, list) else [rules]
+
+
 def check_table(table: Table) -> list:
     """Within-table checks of one table (pure: the table is not modified)."""
     if table.empty:
-        return [Issue("empty_table", "info", f"{table.title or table.form}：本表无数据（空表）")]
-    rules = _rules()
+        return [Issue(EMPTY_TABLE, "info", f"{table.title or table.form}：本表无数据（空表）")]
     v = _View(table)
-    issues = _check_numbers(table)
-    for spec in rules["hierarchy"].get(table.form, []):
-        if spec["code"] in v.col:
-            issues += _check_codes(v, spec) + _check_hierarchy(v, spec)
-    for eq in rules["row_equations"].get(table.form, []):
-        issues += _check_rows(v, eq)
-    for rule in rules["products"].get(table.form, []):
-        issues += _check_products(v, rule)
-    if table.form in rules["two_sided"]:
-        issues += _check_two_sided(v, rules["two_sided"][table.form])
+    issues = []
+    for kind in CHECK_KINDS:
+        for rule in ([None] if kind.section is None else _form_rules(kind.section, table.form)):
+            issues += kind.run(v, rule)
     return issues
 
 
@@ -448,7 +478,7 @@ def check_document(tables: list) -> list:
         unit = f"（折合{tables[idx].money_unit}）" if q[6] != scale else ""
         shown = max(places, 2) if tables[idx].money_unit == "万元" else places
         text = f"{desc} {_fmt(value, shown)} ≠ {q[7]} {_fmt(other, shown)}{unit}"
-        issue = _verdict("cross_table_mismatch", rule["severity"], value - other, tol, text, shown, row, col)
+        issue = _verdict(CROSS_TABLE[0], rule["severity"], value - other, tol, text, shown, row, col)
         if issue:
             out.append((idx, issue))
     return out

@@ -97,7 +97,7 @@ def _sides(form: Form, headers: list, cols: list):
         for i in cols:
             groups.setdefault(side_of.get(i, max(side_of.values())), []).append(i)
         return [(set(form.sides[k][1]), groups[k]) for k in sorted(groups)]
-    # One side only (e.g. Hebei's expenditure-only 国有资本经营预算 table): the side matching more labels.
+    # One side only (an expenditure-only 国有资本经营预算 table): the side matching more labels.
     best = max(range(len(form.sides)), key=lambda k: (
         sum(1 for i in cols if any(match_score(form.column(c), headers[i], q)[0] for c in form.sides[k][1]
                                    for q in (True, False))), k))

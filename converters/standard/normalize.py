@@ -20,7 +20,7 @@ def _code_part(fragments: list) -> Optional[int]:
 
 
 def standardize(raw: RawTable, form_id: Optional[str] = None, overrides: Optional[dict] = None) -> list:
-    """The standardized Table(s) of a raw table (the Shanghai 三公 table yields two).
+    """The standardized Table(s) of a raw table (a wide 三公 table with 机关运行经费 beside it yields two).
 
     `form_id` replaces the detected form ("unknown" for the raw grid); `overrides` maps source column indexes
     to canonical names (None: leave the column out) — the corrections a user makes in the GUI.
@@ -192,7 +192,7 @@ def _rebuild_split_codes(t: Table, form: Form):
                 lei = code[:3]
 
 
-# ---------------------------------------------------------------------------------------------- 三公 wide layout
+# ---------------------------------------------------------------------------------------------- wide layouts
 def _wide_match(form: Form, fragments: list) -> Optional[str]:
     frags = [norm(f) for f in fragments if norm(f)]
     for pattern, label in form.spec["wide_labels"].items():
@@ -208,7 +208,8 @@ def _is_wide(form: Form, raw: RawTable) -> bool:
 
 
 def _reshape_wide(form: Form, raw: RawTable) -> list:
-    """Shanghai prints the 三公 figures as one row under a two-level header, with 机关运行经费 beside them:
+    """A form printed wide (its `wide_labels`, from a template family): the 三公 figures as one row under a two-level
+    header, with 机关运行经费 beside them (`split_column`):
     turn each figure into a row of `three_public` (labels from the catalogue) and the 机关运行经费 figure into an
     `operating_expenses` table with one row for the unit."""
     split = form.spec.get("split_column", {})

@@ -125,6 +125,7 @@ class Meta:
 def parse_meta(lines: list, title: str) -> Meta:
     """单位名称 / 年度 / 金额单位 from the lines between a title and its table (and the title itself)."""
     meta = Meta()
+    unlabelled = catalogue().layout.get("unlabelled_unit_name")
     m = _YEAR_IN_TITLE.search(title)
     if m:
         meta.year = int(m.group(1))
@@ -142,12 +143,12 @@ def parse_meta(lines: list, title: str) -> Meta:
             continue
         if m and meta.unit_name is None:
             meta.unit_name = m.group(1)
-        elif meta.unit_name is None:
-            # Hebei: "824永清县工业和信息化局   预算年度：2022   单位：万元" — the unlabeled text before the labels.
+        elif meta.unit_name is None and unlabelled is not None:
+            # A family printing the unit unlabelled before the labels, after its code (resources/families).
             m = META_LABELS.search(text)
             first = (text[:m.start()] if m else text).strip()
             if re.search(r"[\u4e00-\u9fff]{3,}", first) and not re.search(r"\d{4}\s*[-年]", first):
-                meta.unit_name = re.sub(r"^\d+", "", first.replace(" ", ""))   # "824" is the unit's code
+                meta.unit_name = re.sub(unlabelled["code_prefix"], "", first.replace(" ", ""))
     if meta.unit_name:
         meta.unit_name = re.split(r"\s{2,}|单位\s*[:：]", meta.unit_name)[0].strip() or None
     return meta
