@@ -1,4 +1,4 @@
-"""Tests of converters/checks.py: within-table, two-sided and cross-table consistency checks."""
+"""Tests of converters/standard/checks.py: within-table, two-sided and cross-table consistency checks."""
 import copy
 import glob
 import json

@@ -1,4 +1,4 @@
-"""The OCR engine (converters/ocr_engine.py): RapidOCR's models and steps on ONNX Runtime, without OpenCV."""
+"""The OCR engine (converters/sources/ocr/engine.py): RapidOCR's models and steps on ONNX Runtime, without OpenCV."""
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont

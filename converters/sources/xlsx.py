@@ -2,7 +2,7 @@
 
 Each worksheet becomes a `Sheet` of cell texts as Excel prints them (numbers in their number format, so
 "1,208.30" and "1208.3" read as in a PDF export; numbers stored as text stay text), hidden rows and columns
-left out, merged ranges kept. `office_tables` finds the report tables in them. A sheet's page number is its
+left out, merged ranges kept. tables/office.py finds the report tables in them. A sheet's page number is its
 1-based position in the workbook.
 """
 from __future__ import annotations
