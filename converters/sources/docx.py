@@ -22,16 +22,7 @@ _WRAPPERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag"}
 _SKIP = {MC + "Fallback", W + "moveFrom", W + "del", W + "instrText", W + "pPr", W + "rPr"}
 
 
-class DocxSource(SheetSource):
-    """A Word document: its body as one Sheet; its page count is the printed pages Word recorded."""
-    label = "Word"
-
-    @property
-    def page_count(self) -> int:
-        return max(self.sheets[0].row_pages or [1])
-
-    @staticmethod
-    def read_sheets(path) -> list:
+def read_sheets(path) -> list:
         return read_sheets(path)
 
 
@@ -200,3 +191,13 @@ class _Pager:
         sect = p.find(f"{W}pPr/{W}sectPr")
         if sect is not None and self.breaks.get(sect):
             self.page += 1
+
+
+class DocxSource(SheetSource):
+    """A Word document: its body as one Sheet; its page count is the printed pages Word recorded."""
+    label = "Word"
+    read_sheets = staticmethod(read_sheets)
+
+    @property
+    def page_count(self) -> int:
+        return max(self.sheets[0].row_pages or [1])

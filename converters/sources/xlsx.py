@@ -19,21 +19,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 
-class XlsxSource(SheetSource):
-    """An Excel workbook (.xlsx or .xls): its worksheets; its page count is the number of worksheets."""
-    label = "Excel"
-
-    def __init__(self, path, settings=None):
-        super().__init__(path, settings)
-        self.sheet_count = len(self.sheets)
-        self.sheets = [s for s in self.sheets if s.rows]
-
-    @property
-    def page_count(self) -> int:
-        return self.sheet_count
-
-    @staticmethod
-    def read_sheets(path) -> list:
+def read_sheets(path) -> list:
         return read_sheets(path)
 
 
@@ -205,3 +191,18 @@ def _general(v: float) -> str:
     if "e" in text:
         text = f"{v:.10f}".rstrip("0").rstrip(".")
     return text
+
+
+class XlsxSource(SheetSource):
+    """An Excel workbook (.xlsx or .xls): its worksheets; its page count is the number of worksheets."""
+    label = "Excel"
+    read_sheets = staticmethod(read_sheets)
+
+    def __init__(self, path, settings=None):
+        super().__init__(path, settings)
+        self.sheet_count = len(self.sheets)
+        self.sheets = [s for s in self.sheets if s.rows]
+
+    @property
+    def page_count(self) -> int:
+        return self.sheet_count
