@@ -25,7 +25,9 @@ MODEL_FILES = {"det": "PP-OCRv6_det_small.onnx", "rec": "PP-OCRv6_rec_small.onnx
 
 
 @dataclass(frozen=True)
-class EngineSettings:
+class ModelConstants:
+    """RapidOCR 3.10's constants for the PP-OCRv6 models: fixed, so that the engine reads as RapidOCR does (a test
+    compares them), unlike the conversion's OCR settings (converters/settings.py OcrSettings)."""
     min_side: int = 30                 # images are scaled into [min_side, max_side] pixels first
     max_side: int = 2000
     det_side: int = 736                # the detector sees the shorter side at least this long
@@ -40,7 +42,7 @@ class EngineSettings:
     text_score: float = 0.5            # lines read with less confidence are dropped (read_page)
 
 
-SETTINGS = EngineSettings()
+RAPIDOCR = ModelConstants()
 
 
 @dataclass
@@ -76,7 +78,7 @@ def model_dir() -> Path:
 class TextEngine:
     """The detector and recogniser sessions. `threads`: ONNX Runtime threads (-1: its default, all cores)."""
 
-    def __init__(self, threads: int = -1, settings: EngineSettings = SETTINGS):
+    def __init__(self, threads: int = -1, settings: ModelConstants = RAPIDOCR):
         import onnxruntime as ort
         opts = ort.SessionOptions()
         opts.log_severity_level = 4
@@ -217,7 +219,7 @@ def crop_quad(img: np.ndarray, quad: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------- DB post-processing
-def text_quads(pred: np.ndarray, width: int, height: int, s: EngineSettings = SETTINGS) -> np.ndarray:
+def text_quads(pred: np.ndarray, width: int, height: int, s: ModelConstants = RAPIDOCR) -> np.ndarray:
     """Quadrilaterals of text from the detector's probability map, scaled to an image of width × height: each
     region of likely text, boxed, kept when its mean probability is high enough, and grown back by the margin
     the model shrinks text by."""
