@@ -5,141 +5,27 @@ corrections restored), so exporting here writes the same corrected workbooks as 
 """
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, Qt, Signal
-from PySide6.QtGui import QAction, QBrush
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
-                               QSizePolicy, QStyle, QStyledItemDelegate, QStyleOptionProgressBar, QTableView,
-                               QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QSizePolicy,
+                               QTableView, QToolBar, QVBoxLayout, QWidget)
 
-from converters.batch import unique_names
-from converters.output.dataset import CONSOLIDATED_DIR, REPORT_XLSX, DocRecord, document_record, write_outputs
-from converters.output.workbook import ExportExistsError, export_document
-from converters.review import review_issues
+from converters.batch import collect, unique_names
+from converters.output.dataset import CONSOLIDATED_DIR, REPORT_XLSX, held_record, write_outputs
+from converters.output.workbook import export_documents
 
 from . import dialogs
-from .style import STATUS_COLORS
+from .batch_model import STATE_TEXT, BatchItem, BatchModel, ProgressDelegate
 from .worker import ConversionJob, FunctionJob
 
-STATE_TEXT = {"pending": "等待中", "running": "转换中", "done": "已完成", "failed": "失败", "cancelled": "已取消"}
-STATE_COLORS = {"pending": STATUS_COLORS["empty"], "running": STATUS_COLORS["unknown"], "done": STATUS_COLORS["ok"],
-                "failed": QBrush(Qt.GlobalColor.red).color(), "cancelled": STATUS_COLORS["empty"]}
 
-
-@dataclass
-class BatchItem:
-    path: Path
-    state: str = "pending"
-    done_pages: int = 0
-    total_pages: int = 0
-    message: str = ""
-    session: object = None
-    export_folder: Optional[Path] = None
-
-    @property
-    def percent(self) -> int:
-        if self.state == "done":
-            return 100
-        return int(100 * self.done_pages / self.total_pages) if self.total_pages else 0
-
-
-class BatchModel(QAbstractTableModel):
-    HEADERS = ("文件", "状态", "进度", "表格", "待核对", "说明")
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.items: list = []
-
-    def add(self, paths: list) -> int:
-        known = {str(i.path.resolve()) for i in self.items}
-        new = []
-        for p in map(Path, paths):
-            key = str(p.resolve())
-            if key not in known:
-                known.add(key)
-                new.append(BatchItem(p))
-        if new:
-            self.beginInsertRows(QModelIndex(), len(self.items), len(self.items) + len(new) - 1)
-            self.items.extend(new)
-            self.endInsertRows()
-        return len(new)
-
-    def remove(self, rows: list):
-        for r in sorted(rows, reverse=True):
-            self.beginRemoveRows(QModelIndex(), r, r)
-            del self.items[r]
-            self.endRemoveRows()
-
-    def changed(self, item: BatchItem):
-        r = self.items.index(item)
-        self.dataChanged.emit(self.index(r, 0), self.index(r, len(self.HEADERS) - 1))
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section] if orientation == Qt.Orientation.Horizontal else str(section + 1)
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        item = self.items[index.row()]
-        col = index.column()
-        tables = item.session.tables if item.session is not None else None
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return item.path.name
-            if col == 1:
-                text = STATE_TEXT[item.state]
-                return text + ("，已导出" if item.export_folder else "")
-            if col == 2:
-                return "—" if item.state in ("failed", "cancelled") else f"{item.percent}%"
-            if col == 3:
-                return "" if tables is None else str(len(tables))
-            if col == 4:
-                return "" if tables is None else str(sum(len(review_issues(t)) for t in tables))
-            if col == 5:
-                return item.message
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if col == 0:
-                return str(item.path)
-            if col == 5 and item.message:
-                return item.message
-        if role == Qt.ItemDataRole.ForegroundRole and col == 1:
-            return QBrush(STATE_COLORS[item.state])
-        if role == Qt.ItemDataRole.UserRole and col == 2:
-            return None if item.state in ("failed", "cancelled") else item.percent
-        return None
-
-
-class ProgressDelegate(QStyledItemDelegate):
-    """Paints the 进度 column as a progress bar."""
-
-    def initStyleOption(self, option, index):
-        super().initStyleOption(option, index)
-        option.displayAlignment = Qt.AlignmentFlag.AlignCenter
-
-    def paint(self, painter, option, index):
-        value = index.data(Qt.ItemDataRole.UserRole)
-        if value is None:
-            return super().paint(painter, option, index)
-        bar = QStyleOptionProgressBar()
-        bar.rect = QRect(option.rect.adjusted(3, 4, -3, -4))
-        bar.minimum, bar.maximum, bar.progress = 0, 100, int(value)
-        bar.text = f"{int(value)}%"
-        bar.textVisible = True
-        bar.state = option.state | QStyle.StateFlag.State_Horizontal
-        style = option.widget.style() if option.widget else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
+def expand_paths(paths: list) -> tuple:
+    """(files, folders given): folders are searched recursively for the files the engine reads (the CLI's rule)."""
+    sources, _ = collect([str(p) for p in paths])
+    return [str(s.path) for s in sources], [p for p in paths if Path(p).is_dir()]
 
 
 def unique_stems(paths: list) -> list:
@@ -147,43 +33,12 @@ def unique_stems(paths: list) -> list:
     return unique_names([Path(p).stem for p in paths])
 
 
-def _snapshot(session):
-    """A Document holding the session's current tables (tables are copied on write: safe to export in a thread)."""
-    doc = copy.copy(session.doc)
-    doc.tables = list(session.doc.tables)
-    return doc
-
-
-def export_many(jobs: list, out_root, overwrite: bool) -> list:
-    """jobs: [(key, Document, stem)] → [(key, folder | None, error text | None, exists: bool)]."""
-    results = []
-    for key, doc, stem in jobs:
-        try:
-            folder = export_document(doc, out_root, overwrite=overwrite, stem=stem)
-            results.append((key, folder, None, False))
-        except ExportExistsError as e:
-            results.append((key, None, str(e), True))
-        except OSError as e:
-            results.append((key, None, f"{Path(doc.source).name}：导出失败（{e.strerror or e}）", False))
-        except Exception as e:  # noqa: BLE001 - one document must not stop the others
-            results.append((key, None, f"{Path(doc.source).name}：导出失败（{type(e).__name__}: {e}）", False))
-    return results
-
-
-def report_records(items: list, root: Path) -> list:
-    """The batch list as DocRecords for the report, the consolidated workbooks and the dataset: converted
-    documents with their current tables (corrections included), failed ones with their reason."""
-    records = []
-    for item in items:
-        folder = item.export_folder
-        rel = Path(folder).relative_to(root).as_posix() if folder and Path(folder).is_relative_to(root) else None
-        if item.session is not None:
-            records.append(document_record(_snapshot(item.session), str(item.path), "converted", rel))
-        elif item.state == "failed":
-            records.append(DocRecord(str(item.path), "failed", error=item.message))
-        else:
-            records.append(DocRecord(str(item.path), "not_run"))
-    return records
+def _record(item: BatchItem, root: Path):
+    """The item as the report and the dataset see it: converted (its current tables, corrections included),
+    failed (its reason) or not converted."""
+    status = "converted" if item.session is not None else "failed" if item.state == "failed" else "not_run"
+    return held_record(str(item.path), status, item.session.snapshot() if item.session is not None else None,
+                       item.message, item.export_folder, root)
 
 
 class BatchWidget(QWidget):
@@ -200,9 +55,8 @@ class BatchWidget(QWidget):
         self._job_item: Optional[BatchItem] = None
         self._export_job: Optional[FunctionJob] = None
         self._export_root = None
-        self._export_overwrite_asked = False
         self._threads: set = set()
-
+        self._stopped = False
         self.model = BatchModel(self)
         self.view = QTableView(self)
         self.view.setObjectName("batchList")
@@ -223,7 +77,27 @@ class BatchWidget(QWidget):
         self.view.setColumnWidth(0, 380)
         self.view.setColumnWidth(2, 140)
         self.view.doubleClicked.connect(self._double_clicked)
+        self._build_toolbar()
+        self.summary = QLabel("把 PDF 文件或文件夹拖到窗口中，或点击“添加文件…”。", self)
+        self.summary.setObjectName("batchSummary")
+        self.overall = QProgressBar(self)
+        self.overall.setObjectName("batchProgress")
+        self.overall.setRange(0, 100)
+        self.overall.setValue(0)
+        self.overall.setMaximumWidth(320)
+        self.current_label = QLabel("", self)
+        status = QHBoxLayout()
+        status.addWidget(self.summary, 1)
+        status.addWidget(self.current_label)
+        status.addWidget(self.overall)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(status)
+        self._update()
 
+    def _build_toolbar(self):
         self.toolbar = QToolBar(self)       # overflows into a » menu when the window is narrow
         self.toolbar.setObjectName("batchToolBar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -248,15 +122,6 @@ class BatchWidget(QWidget):
         self.report_button = button("导出汇总…", f"导出全部文档的汇总表（{REPORT_XLSX}）、各表式的合并工作簿"
                                     f"（{CONSOLIDATED_DIR}/）和长表数据集（dataset.parquet / dataset.csv）",
                                     self.export_report, "batchExportReport")
-        self.summary = QLabel("把 PDF 文件或文件夹拖到窗口中，或点击“添加文件…”。", self)
-        self.summary.setObjectName("batchSummary")
-        self.overall = QProgressBar(self)
-        self.overall.setObjectName("batchProgress")
-        self.overall.setRange(0, 100)
-        self.overall.setValue(0)
-        self.overall.setMaximumWidth(320)
-        self.current_label = QLabel("", self)
-
         tb = self.toolbar
         for a in (self.add_files_button, self.add_folder_button, self.remove_button, self.clear_button):
             tb.addAction(a)
@@ -269,17 +134,6 @@ class BatchWidget(QWidget):
         tb.addAction(self.open_button)
         tb.addAction(self.export_button)
         tb.addAction(self.report_button)
-        status = QHBoxLayout()
-        status.addWidget(self.summary, 1)
-        status.addWidget(self.current_label)
-        status.addWidget(self.overall)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.toolbar)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(status)
-        self._stopped = False
-        self._update()
 
     # ------------------------------------------------------------------ list
     def refresh(self):
@@ -312,12 +166,11 @@ class BatchWidget(QWidget):
         start = self.settings.value("last_open_dir", "") if self.settings is not None else ""
         folder = dialogs.get_directory(self, "添加文件夹", start)
         if folder:
-            from converters.cli import collect_inputs
-            files, _ = collect_inputs([folder])
+            files, _ = expand_paths([folder])
             if not files:
                 dialogs.show_error(self, "没有找到 PDF", f"文件夹“{folder}”中没有 PDF 文件。")
                 return
-            self.add_files([str(f) for f in files])
+            self.add_files(files)
 
     def selected_rows(self) -> list:
         return sorted({i.row() for i in self.view.selectionModel().selectedRows()})
@@ -460,7 +313,7 @@ class BatchWidget(QWidget):
         if not self._choose_export_root(out_root):
             return
         stems = dict(zip(map(id, self.items), unique_stems([i.path for i in self.items])))
-        jobs = [(id(i), _snapshot(i.session), stems[id(i)]) for i in done]
+        jobs = [(id(i), i.session.snapshot(), stems[id(i)]) for i in done]
         self._run_export(jobs, overwrite=False)
 
     def _choose_export_root(self, out_root: Optional[str]) -> bool:
@@ -485,7 +338,8 @@ class BatchWidget(QWidget):
             return
         if not self._choose_export_root(out_root):
             return
-        root, records = self._export_root, report_records(self.items, self._export_root)
+        root = self._export_root
+        records = [_record(i, root) for i in self.items]
         job = FunctionJob(lambda: write_outputs(records, root), self)
         job.done.connect(self._report_done)
         job.failed.connect(self._export_failed)
@@ -506,7 +360,7 @@ class BatchWidget(QWidget):
 
     def _run_export(self, jobs: list, overwrite: bool):
         root = self._export_root
-        job = FunctionJob(lambda: (jobs, overwrite, export_many(jobs, root, overwrite)), self)
+        job = FunctionJob(lambda: (jobs, overwrite, export_documents(jobs, root, overwrite)), self)
         job.done.connect(self._export_done)
         job.failed.connect(self._export_failed)
         job.finished.connect(self._export_thread_finished)

@@ -2,36 +2,27 @@
 background conversion with progress and cancel, export, and the 文档审阅 / 批量转换 tabs."""
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QPushButton,
-                               QStyle, QTabWidget, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QByteArray, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
-from converters.output.workbook import ExportExistsError, export_document, workbook_name, write_table_workbook
+from converters.output.workbook import ExportExistsError, export_document, export_tables
 from converters.review import ReviewSession, review_issues
 from converters.version import APP_NAME, __version__
 
 from . import dialogs
-from .batch import BatchWidget
+from .batch import BatchWidget, expand_paths
+from .document_bar import DocumentBar, NoteBanner
 from .review_panel import ReviewPanel
-from .settings import add_recent_file, create_settings, int_list, recent_files, remove_recent_file
+from .settings import add_recent_file, create_settings, int_list
+from .window_actions import create_actions, update_actions
 from .worker import GUI_CONVERSION, ConversionJob, FunctionJob
 
 WELCOME = "把 PDF 文件拖到窗口中，或选择“文件 → 打开”（Ctrl+O）。"
 DEFAULT_SIZE = (1400, 900)
 SPLITTERS = ("main_splitter", "right_splitter", "grid_splitter")
-
-
-def expand_paths(paths: list) -> tuple:
-    """(files, folders given): folders are searched recursively for PDFs (the CLI's rule)."""
-    from converters.cli import collect_inputs
-    files, _ = collect_inputs([str(p) for p in paths])
-    folders = [p for p in paths if Path(p).is_dir()]
-    return [str(f) for f in files], folders
 
 
 class MainWindow(QMainWindow):
@@ -59,52 +50,15 @@ class MainWindow(QMainWindow):
         self.review.status_message.connect(self.show_status)
         self.review.history_changed.connect(self._update_actions)
         self.review.table_changed.connect(self._table_changed)
-        self.doc_label = QLabel(WELCOME, self)
-        self.doc_label.setObjectName("docLabel")
-        self.progress = QProgressBar(self)
-        self.progress.setObjectName("conversionProgress")
-        self.progress.setMinimumWidth(260)
-        self.progress.setMaximumWidth(420)
-        self.progress.setFormat("%p%")
-        self.progress_label = QLabel("", self)
-        self.cancel_button = QPushButton("取消", self)
-        self.cancel_button.setObjectName("cancelButton")
-        self.cancel_button.setToolTip("取消正在进行的转换")
-        self.cancel_button.clicked.connect(lambda _checked=False: self.cancel_conversion())
-        bar = QHBoxLayout()
-        bar.setContentsMargins(6, 4, 6, 0)
-        bar.addWidget(self.doc_label, 1)
-        bar.addWidget(self.progress_label)
-        bar.addWidget(self.progress)
-        bar.addWidget(self.cancel_button)
-        self._show_progress(False)
-
-        self.note = QFrame(self)
-        self.note.setObjectName("noteBanner")
-        self.note.setStyleSheet("#noteBanner { background: #FFF8E1; border: 1px solid #F0C36D; border-radius: 3px; }")
-        self.note_label = QLabel("", self.note)
-        self.note_label.setObjectName("noteLabel")
-        self.note_label.setWordWrap(True)
-        self.discard_button = QPushButton("放弃这些更正", self.note)
-        self.discard_button.setToolTip("撤销为本文档保存的全部更正，恢复为转换结果")
-        self.discard_button.clicked.connect(lambda _checked=False: self.discard_corrections())
-        close_note = QToolButton(self.note)
-        close_note.setText("✕")
-        close_note.setAutoRaise(True)
-        close_note.setToolTip("关闭提示")
-        close_note.clicked.connect(self.note.hide)
-        nl = QHBoxLayout(self.note)
-        nl.setContentsMargins(8, 3, 4, 3)
-        nl.addWidget(self.note_label, 1)
-        nl.addWidget(self.discard_button)
-        nl.addWidget(close_note)
-        self.note.hide()
-
+        self.doc_bar = DocumentBar(WELCOME, self)
+        self.doc_bar.cancel_requested.connect(self.cancel_conversion)
+        self.note = NoteBanner(self)
+        self.note.discard_requested.connect(self.discard_corrections)
         review_tab = QWidget(self)
         rv = QVBoxLayout(review_tab)
         rv.setContentsMargins(0, 0, 0, 0)
         rv.setSpacing(2)
-        rv.addLayout(bar)
+        rv.addWidget(self.doc_bar)
         rv.addWidget(self.note)
         rv.addWidget(self.review, 1)
 
@@ -126,7 +80,8 @@ class MainWindow(QMainWindow):
         self.summary_label = QLabel("", self)
         self.statusBar().addPermanentWidget(self.summary_label)
 
-        self._create_actions()
+        create_actions(self)
+        self.recent_menu.open_requested.connect(self._open_recent)
         self._restore_settings()
         self._update_actions()
 
@@ -139,136 +94,13 @@ class MainWindow(QMainWindow):
         avail = screen.availableGeometry()
         return min(DEFAULT_SIZE[0], avail.width()), min(DEFAULT_SIZE[1], avail.height())
 
-    # ------------------------------------------------------------------ actions and menus
-    def _action(self, text, slot, shortcuts=(), tip=None, checkable=False, icon=None) -> QAction:
-        a = QAction(text, self)
-        if shortcuts:
-            a.setShortcuts([QKeySequence(s) for s in shortcuts])
-        if tip:
-            a.setStatusTip(tip)
-            a.setToolTip(tip)
-        if icon is not None:
-            a.setIcon(self.style().standardIcon(icon))
-        a.setCheckable(checkable)
-        if checkable:
-            a.triggered.connect(slot)
-        else:                               # triggered(bool) must not reach slots with optional arguments
-            a.triggered.connect(lambda _checked=False, f=slot: f())
-        a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.addAction(a)
-        return a
-
-    def _create_actions(self):
-        SP = QStyle.StandardPixmap
-        self.open_action = self._action("打开…", self.choose_files, [QKeySequence.StandardKey.Open], "打开 PDF 文件",
-                                        icon=SP.SP_DialogOpenButton)
-        self.open_folder_action = self._action("打开文件夹…", self.choose_folder, ["Ctrl+Shift+O"],
-                                               "批量转换文件夹中的全部 PDF")
-        self.export_action = self._action("导出全部表格…", self.export_all, ["Ctrl+E"],
-                                          "把全部表格导出为 Excel 工作簿", icon=SP.SP_DialogSaveButton)
-        self.export_selected_action = self._action("导出所选表格…", self.export_selected, ["Ctrl+Shift+E"],
-                                                   "只导出表格列表中选中的表格")
-        self.quit_action = self._action("退出", self.close, [QKeySequence.StandardKey.Quit])
-        self.undo_action = self._action("撤销", self.undo, ["Ctrl+Z"], icon=SP.SP_ArrowBack)
-        self.redo_action = self._action("重做", self.redo, ["Ctrl+Y", "Ctrl+Shift+Z"], icon=SP.SP_ArrowForward)
-        self.insert_above_action = self._action("在上方插入行", self.review.insert_row_above, ["Ctrl+Shift+Insert"])
-        self.insert_below_action = self._action("在下方插入行", self.review.insert_row_below, ["Ctrl+Insert"])
-        self.delete_row_action = self._action("删除行", self.review.delete_rows, ["Ctrl+Delete"])
-        # Ctrl+V itself is the grid's (a window-wide shortcut would take it from the cell editors)
-        self.paste_action = self._action("粘贴到表格\tCtrl+V", self.review.paste_cells, tip=(
-            "把复制的单元格（如从 Excel 复制的区域）粘贴到当前单元格起的位置；一个值时填入全部选中的单元格"))
-        self.raw_action = self._action("显示原始表格", self.review.set_raw_visible, ["Ctrl+R"], checkable=True)
-        self.review.raw_check.toggled.connect(self.raw_action.setChecked)
-        self.zoom_in_action = self._action("放大页面", self.review.page_view.zoom_in, ["Ctrl++", "Ctrl+="])
-        self.zoom_out_action = self._action("缩小页面", self.review.page_view.zoom_out, ["Ctrl+-"])
-        self.fit_width_action = self._action("页面适合宽度", self.review.page_view.fit_width, ["Ctrl+0"])
-        self.next_table_action = self._action("下一张表", self.review.next_table, ["Ctrl+PgDown", "Alt+Down"])
-        self.prev_table_action = self._action("上一张表", self.review.previous_table, ["Ctrl+PgUp", "Alt+Up"])
-        self.next_flag_action = self._action("下一处待核对", self.next_flagged, ["F8"])
-        self.prev_flag_action = self._action("上一处待核对", self.previous_flagged, ["Shift+F8"])
-        self.next_page_action = self._action("下一页", self.review.page_view.next_page, ["Alt+PgDown"])
-        self.prev_page_action = self._action("上一页", self.review.page_view.previous_page, ["Alt+PgUp"])
-        self.cancel_action = self._action("取消转换", self.cancel_conversion)
-        self.review_tab_action = self._action("文档审阅", lambda: self.tabs.setCurrentIndex(0), ["Ctrl+1"])
-        self.batch_tab_action = self._action("批量转换", lambda: self.tabs.setCurrentIndex(1), ["Ctrl+2"])
-        self.about_action = self._action("关于", self.about)
-
-        mb = self.menuBar()
-        m = mb.addMenu("文件(&F)")
-        m.addAction(self.open_action)
-        m.addAction(self.open_folder_action)
-        self.recent_menu = m.addMenu("最近打开")
-        m.addSeparator()
-        m.addAction(self.export_action)
-        m.addAction(self.export_selected_action)
-        m.addSeparator()
-        m.addAction(self.quit_action)
-        m = mb.addMenu("编辑(&E)")
-        for a in (self.undo_action, self.redo_action, None, self.paste_action, None, self.insert_above_action,
-                  self.insert_below_action, self.delete_row_action):
-            m.addSeparator() if a is None else m.addAction(a)
-        m = mb.addMenu("视图(&V)")
-        for a in (self.raw_action, None, self.zoom_in_action, self.zoom_out_action, self.fit_width_action, None,
-                  self.review_tab_action, self.batch_tab_action):
-            m.addSeparator() if a is None else m.addAction(a)
-        m = mb.addMenu("导航(&N)")
-        for a in (self.next_table_action, self.prev_table_action, None, self.next_flag_action, self.prev_flag_action,
-                  None, self.next_page_action, self.prev_page_action):
-            m.addSeparator() if a is None else m.addAction(a)
-        m = mb.addMenu("帮助(&H)")
-        m.addAction(self.about_action)
-        self._rebuild_recent_menu()
-
-        tb = self.addToolBar("常用")
-        tb.setObjectName("mainToolBar")
-        tb.setMovable(False)
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for a in (self.open_action, self.export_action, None, self.undo_action, self.redo_action, None,
-                  self.prev_table_action, self.next_table_action, self.next_flag_action):
-            tb.addSeparator() if a is None else tb.addAction(a)
-
-    def _rebuild_recent_menu(self):
-        self.recent_menu.clear()
-        files = recent_files(self.settings)
-        for k, path in enumerate(files, 1):
-            a = self.recent_menu.addAction(f"&{k % 10} {Path(path).name}")
-            a.setToolTip(path)
-            a.setStatusTip(path)
-            a.setData(path)
-            a.triggered.connect(self._open_recent)
-        if files:
-            self.recent_menu.addSeparator()
-            self.recent_menu.addAction("清除列表", self._clear_recent)
-        else:
-            self.recent_menu.addAction("（无）").setEnabled(False)
-
-    def _open_recent(self):
-        path = self.sender().data()
-        if not Path(path).exists():
-            remove_recent_file(self.settings, path)
-            self._rebuild_recent_menu()
-            dialogs.show_error(self, "文件不存在", f"找不到文件“{Path(path).name}”：\n{path}\n\n已从最近打开列表中移除。")
-            return
+    # ------------------------------------------------------------------ actions
+    def _open_recent(self, path: str):
         self.open_paths([path])
 
-    def _clear_recent(self):
-        self.settings.setValue("recent_files", [])
-        self._rebuild_recent_menu()
-
     def _update_actions(self):
-        has = self.session is not None
-        in_review = self.tabs.currentIndex() == 0
+        update_actions(self, converting=self._job is not None, exporting=self._export_job is not None)
         s = self.session
-        self.undo_action.setEnabled(bool(s and s.can_undo))
-        self.redo_action.setEnabled(bool(s and s.can_redo))
-        self.undo_action.setText(f"撤销 {s.undo_label}" if s and s.can_undo else "撤销")
-        self.redo_action.setText(f"重做 {s.redo_label}" if s and s.can_redo else "重做")
-        self.export_action.setEnabled((has or not in_review) and self._export_job is None)
-        self.export_selected_action.setEnabled(has and in_review and self._export_job is None)
-        for a in (self.paste_action, self.insert_above_action, self.insert_below_action, self.delete_row_action,
-                  self.next_table_action, self.prev_table_action, self.next_flag_action, self.prev_flag_action):
-            a.setEnabled(has)
-        self.cancel_action.setEnabled(self._job is not None)
         if s is not None:
             flagged = sum(len(review_issues(t)) for t in s.tables)
             self.summary_label.setText(f"{s.source_name}：{len(s.tables)} 张表，" +
@@ -343,9 +175,7 @@ class MainWindow(QMainWindow):
         job.finished.connect(self._job_finished)
         self._job = job
         self._threads.add(job)
-        self.progress.setRange(0, 0)
-        self.progress_label.setText(f"正在转换 {Path(path).name}")
-        self._show_progress(True)
+        self.doc_bar.start(f"正在转换 {Path(path).name}")
         self.show_status(f"正在转换 {Path(path).name}…", 0)
         job.start()
         self._update_actions()
@@ -355,22 +185,15 @@ class MainWindow(QMainWindow):
             self._job.cancel()
             self._end_preview()
             if not quiet:
-                self.progress_label.setText("正在取消…")
+                self.doc_bar.progress_label.setText("正在取消…")
             self._job = None
-            self._show_progress(False)
+            self.doc_bar.show_progress(False)
             self._update_actions()
-
-    def _show_progress(self, visible: bool):
-        for w in (self.progress, self.progress_label, self.cancel_button):
-            w.setVisible(visible)
 
     def _job_progress(self, done: int, total: int, message: str):
         if self.sender() is not self._job:
             return
-        self.progress.setRange(0, max(1, total))
-        self.progress.setValue(done)
-        self.progress.setFormat(f"{done}/{total} 页")
-        self.progress_label.setText(f"{Path(self._job.path).name}：{message}")
+        self.doc_bar.set_progress(done, total, f"{Path(self._job.path).name}：{message}")
 
     def _job_preview(self, doc):
         """The tables of a long document completed so far, shown read-only while the rest is read."""
@@ -383,9 +206,8 @@ class MainWindow(QMainWindow):
         self.review.set_session(ReviewSession(doc, autosave=False), read_only=True)
         name = Path(doc.source).name
         self.setWindowTitle(f"{name} — {APP_NAME}")
-        self.doc_label.setText(f"<b>{name}</b>　{doc.pages} 页，正在读取，已找到 {len(doc.tables)} 张表"
-                               "（读取完成前只能查看）")
-        self.doc_label.setToolTip(doc.source)
+        self.doc_bar.show_document(f"<b>{name}</b>　{doc.pages} 页，正在读取，已找到 {len(doc.tables)} 张表"
+                                   "（读取完成前只能查看）", doc.source)
         self._update_actions()
 
     def _end_preview(self):
@@ -398,8 +220,7 @@ class MainWindow(QMainWindow):
         else:
             self.review.set_session(None)
             self.setWindowTitle(APP_NAME)
-            self.doc_label.setText(WELCOME)
-            self.doc_label.setToolTip("")
+            self.doc_bar.show_document(WELCOME)
             self._update_actions()
 
     def _job_succeeded(self, session):
@@ -407,10 +228,10 @@ class MainWindow(QMainWindow):
             return
         self._job = None
         self._preview_job = self._before_preview = None
-        self._show_progress(False)
+        self.doc_bar.show_progress(False)
         self.show_session(session)
         add_recent_file(self.settings, str(Path(session.doc.source).resolve()))
-        self._rebuild_recent_menu()
+        self.recent_menu.rebuild()
 
     def _job_failed(self, reason: str):
         job = self.sender()
@@ -418,7 +239,7 @@ class MainWindow(QMainWindow):
             return
         self._end_preview()
         self._job = None
-        self._show_progress(False)
+        self.doc_bar.show_progress(False)
         self.statusBar().clearMessage()
         name = Path(job.path).name
         text = reason[len(name) + 1:] if reason.startswith(name + "：") else reason
@@ -432,7 +253,7 @@ class MainWindow(QMainWindow):
             self.show_status(f"已取消转换“{Path(job.path).name}”")
         if job is self._job:
             self._job = None
-            self._show_progress(False)
+            self.doc_bar.show_progress(False)
             self._update_actions()
 
     def _job_finished(self):
@@ -448,8 +269,8 @@ class MainWindow(QMainWindow):
         self.review.set_session(session)
         name = session.source_name
         self.setWindowTitle(f"{name} — {APP_NAME}")
-        self.doc_label.setText(f"<b>{name}</b>　{session.doc.pages} 页，找到 {len(session.tables)} 张表")
-        self.doc_label.setToolTip(session.doc.source)
+        self.doc_bar.show_document(f"<b>{name}</b>　{session.doc.pages} 页，找到 {len(session.tables)} 张表",
+                                   session.doc.source)
         notes = []
         n = session.restored.applied
         if n:
@@ -457,17 +278,12 @@ class MainWindow(QMainWindow):
         if session.restored.skipped:
             notes.append(f"{session.restored.skipped} 处更正已无法对应到表格，已跳过。")
         notes += [f"提示：{x}" for x in session.doc.notices]
-        self._set_note(notes, can_discard=n > 0)
+        self.note.set_lines(notes, can_discard=n > 0)
         if n:
             self.show_status(f"已恢复 {n} 处更正", 15000)
         else:
             self.show_status(f"已打开“{name}”：{len(session.tables)} 张表")
         self._update_actions()
-
-    def _set_note(self, lines: list, can_discard: bool):
-        self.note_label.setText("\n".join(lines))
-        self.discard_button.setVisible(can_discard)
-        self.note.setVisible(bool(lines))
 
     def discard_corrections(self):
         if self.session is None:
@@ -475,7 +291,7 @@ class MainWindow(QMainWindow):
         if not dialogs.ask_yes_no(self, "放弃更正", "撤销为本文档保存的全部更正，恢复为转换结果？", "放弃更正", "保留"):
             return
         n = self.session.discard_corrections()
-        self._set_note([x for x in self.note_label.text().splitlines() if x.startswith("提示")], False)
+        self.note.set_lines([x for x in self.note.lines if x.startswith("提示")], False)
         self.show_status(f"已放弃 {n} 处更正")
         self._update_actions()
 
@@ -511,24 +327,12 @@ class MainWindow(QMainWindow):
         start = self.settings.value("last_export_dir", "") or str(Path(self.session.doc.source).parent)
         return dialogs.get_directory(self, "选择导出目录", start) or None
 
-    def _snapshot(self):
-        doc = copy.copy(self.session.doc)
-        doc.tables = list(self.session.doc.tables)   # tables are copied on write: a consistent snapshot
-        return doc
-
     def export_all(self, out_root=None):
         """Export every table to out_root/<file stem>/ (the CLI's layout). In the batch tab: the whole batch."""
         if self.tabs.currentIndex() == 1:
             self.batch.export_all(out_root)
-            return
-        if self.session is None or self._export_job is not None:
-            return
-        root = self._export_root(out_root)
-        if not root:
-            return
-        self.settings.setValue("last_export_dir", root)
-        doc = self._snapshot()
-        self._start_export(lambda overwrite: export_document(doc, root, overwrite=overwrite), doc, root)
+        else:
+            self._export(out_root, None)
 
     def export_selected(self, out_root=None, indexes: Optional[list] = None):
         """Export the tables selected in the list to out_root/<file stem>/, named as in a full export."""
@@ -538,24 +342,22 @@ class MainWindow(QMainWindow):
         if not indexes:
             self.show_status("请先在表格列表中选择要导出的表格")
             return
+        self._export(out_root, indexes)
+
+    def _export(self, out_root, indexes: Optional[list]):
+        """Export the tables `indexes` of the document (None: the whole document) in the background."""
+        if self.session is None or self._export_job is not None:
+            return
         root = self._export_root(out_root)
         if not root:
             return
         self.settings.setValue("last_export_dir", root)
-        doc = self._snapshot()
-        tables = [(i, doc.tables[i]) for i in indexes if 0 <= i < len(doc.tables)]
-
-        def write(overwrite: bool):
-            folder = Path(root) / Path(doc.source).stem
-            names = [workbook_name(i + 1, len(doc.tables), t.title) for i, t in tables]
-            existing = [n for n in names if (folder / n).exists()]
-            if existing and not overwrite:
-                raise ExportExistsError(f"导出目录中已有同名工作簿：{'、'.join(existing[:5])}")
-            folder.mkdir(parents=True, exist_ok=True)
-            for name, (_, t) in zip(names, tables):
-                write_table_workbook(t, folder / name, Path(doc.source).name)
-            return folder
-        self._start_export(write, doc, root, count=len(tables))
+        doc = self.session.snapshot()
+        if indexes is None:
+            self._start_export(lambda overwrite: export_document(doc, root, overwrite=overwrite), doc, root)
+        else:
+            self._start_export(lambda overwrite: export_tables(doc, root, indexes, overwrite=overwrite), doc, root,
+                               count=sum(1 for i in indexes if 0 <= i < len(doc.tables)))
 
     def _start_export(self, fn, doc, root, overwrite=False, count=None):
         job = FunctionJob(lambda: fn(overwrite), self)
@@ -619,11 +421,7 @@ class MainWindow(QMainWindow):
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event):
-        if self._local_paths(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+    dragMoveEvent = dragEnterEvent
 
     def dropEvent(self, event):
         paths = self._local_paths(event.mimeData())

@@ -7,12 +7,11 @@ from typing import Optional
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont
 
+from converters.model import SEVERITY_LABELS, Table, most_severe
 from converters.output.workbook import page_span
-from converters.model import Table
 from converters.review import column_kinds, form_name, review_issues, table_status
 
-from .style import (CELL_COLORS, RAW_HEADER_BG, ROW_COLORS, SEVERITY_LABELS, STATUS_COLORS, edit_text,
-                    format_value, most_severe)
+from .style import CELL_COLORS, RAW_HEADER_BG, ROW_COLORS, STATUS_COLORS, edit_text, format_value
 
 KIND_LABELS = {"amount": "金额", "count": "数量", "code": "编码", "text": "文本"}
 

@@ -1,26 +1,27 @@
 """The source page beside the table, the table's area outlined, zoom and paging.
 
-A PDF page is rendered with pypdfium2; scene coordinates are PDF points with a top-left origin (the engine's
+A page source's page (a PDF's) is drawn by its reader (`converters.sources.reader_for(path).render`), so another
+page-based input format needs no change here. Scene coordinates are points with a top-left origin (the engine's
 bbox convention), so region and cell boxes are drawn as they are and the rendered image is scaled down into
-that coordinate system. A DOCX or Excel source has no printed image: its page (a worksheet, or a page of the
-Word body) is drawn as the grid of cell texts the engine read, and boxes in cell coordinates
-(col, row, col + 1, row + 1) are placed on that grid (`SheetLayout`).
+that coordinate system. A sheet source (DOCX, Excel) has no printed image: its pages are drawn as the grids
+of gui/sheet_view.py, and its boxes (in cell coordinates) placed on them.
 """
 from __future__ import annotations
 
-import math
-import re
 from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QImage, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene,
-                               QGraphicsSimpleTextItem, QGraphicsView, QLabel, QSizePolicy, QSpinBox,
-                               QStyleOptionGraphicsItem, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QBrush, QImage, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem,
+                               QGraphicsView, QLabel, QSizePolicy, QSpinBox, QToolBar, QVBoxLayout, QWidget)
 
+from converters.settings import DEFAULT
+from converters.sources import READERS, reader_for
+
+from .sheet_view import GridItem, SheetLayout
 from .style import CELL_FILL, CELL_PEN, REGION_FILL, REGION_PEN
 
 ZOOM_STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0)
@@ -29,174 +30,19 @@ LOUPE_SCALE = 2.0           # render scale of the magnified cell (144 dpi)
 LOUPE_CONTEXT = 3.0         # neighbouring content shown left and right of the cell, in cell heights
 
 
-def render_page(pdf, index: int, scale: float) -> QImage:
-    """Page `index` (0-based) of a pypdfium2 PdfDocument as a QImage."""
-    page = pdf[index]
-    try:
-        bitmap = page.render(scale=scale)
-        pil = bitmap.to_pil().convert("RGB")
-    finally:
-        page.close()
-    data = pil.tobytes("raw", "RGB")
-    return QImage(data, pil.width, pil.height, 3 * pil.width, QImage.Format.Format_RGB888).copy()
+def render_page(path: str, number: int, scale: float) -> QImage:
+    """Page `number` (1-based) of a page source, drawn by its reader at `scale` pixels per point."""
+    pixels = np.ascontiguousarray(reader_for(path).render(path, number, scale))
+    grey = pixels.ndim == 2
+    image = QImage(pixels.data, pixels.shape[1], pixels.shape[0], pixels.strides[0],
+                   QImage.Format.Format_Grayscale8 if grey else QImage.Format.Format_RGB888)
+    return image.copy()                     # the QImage does not own the array's memory
 
 
-# ---------------------------------------------------------------------------------------------- office sources
-FONT_PT = 10             # cell text size in scene points (a pixel size: scene units are points)
-ROW_PT = 14.0            # height of one text line in a cell
-PAD_PT = 3.0
-MAX_LINES = 6            # a cell grows to at most this many wrapped lines
-
-
-@dataclass
-class GridPage:
-    """One page of an office source laid out in points: column edges, row edges, the cells to draw."""
-    name: str
-    xs: list                 # column edges (len = columns + 1)
-    ys: list                 # row edges of the page's rows (len = rows + 1)
-    row_index: dict          # sheet row → position on the page
-    cells: list              # (x0, y0, x1, y1, text, numeric, ruled)
-
-    @property
-    def size(self) -> tuple:
-        return (self.xs[-1] if self.xs else 200.0, self.ys[-1] if self.ys else 60.0)
-
-    def box(self, bbox) -> Optional[tuple]:
-        """A box in cell coordinates (col0, row0, col1, row1) → points (x0, top, x1, bottom) on this page."""
-        c0, r0, c1, r1 = (int(v) for v in bbox)
-        rows = [self.row_index[r] for r in range(r0, r1) if r in self.row_index]
-        if not rows or not self.xs:
-            return None
-        last = len(self.xs) - 1
-        return (self.xs[min(c0, last)], self.ys[rows[0]], self.xs[min(c1, last)], self.ys[rows[-1] + 1])
-
-
-def _text_width(text: str) -> float:
-    """Printed width estimate in points: Chinese characters one em, Latin and digits about half."""
-    return FONT_PT * sum(1.05 if ch >= "\u2e80" else 0.6 for ch in text)
-
-
-_NUMERIC = re.compile(r"^[-+(]?[\d,]*\.?\d+%?\)?$")
-
-
-class SheetLayout:
-    """The pages of a DOCX/XLSX/XLS source as the engine reads them (converters' office readers), laid out
-    as grids. Page numbers are the engine's: a worksheet's position, or the printed page of a Word row."""
-
-    def __init__(self, sheets: list):
-        from converters.model import merge_map
-        self._rows = {}                       # page → (sheet, [row indexes])
-        self._merged = {id(s): merge_map(s) for s in sheets}
-        for sheet in sheets:
-            self._rows.setdefault(sheet.page, (sheet, []))
-            for r in range(len(sheet.rows)):
-                self._rows.setdefault(sheet.page_of(r), (sheet, []))[1].append(r)
-        self.count = max(self._rows, default=0)
-        self._pages = {}
-
-    @classmethod
-    def load(cls, path: str) -> "SheetLayout":
-        from converters.sources import reader_for
-        return cls(reader_for(path).read_sheets(Path(path)))
-
-    def page(self, number: int) -> GridPage:
-        if number not in self._pages:
-            sheet, rows = self._rows.get(number, (None, []))
-            self._pages[number] = (_grid_page(sheet, rows, self._merged[id(sheet)]) if sheet
-                                   else GridPage("", [], [], {}, []))
-        return self._pages[number]
-
-
-def _grid_page(sheet, rows: list, merged: dict) -> GridPage:
-    on_page = set(rows)
-    ends = _row_ends(sheet, rows, merged)
-    width = max(ends.values(), default=1)
-    widths = [36.0] * width
-    for r in rows:
-        for c, text in enumerate(sheet.rows[r][:width]):
-            m = merged.get((r, c))
-            if text and (m is None or m[1] == m[3]):
-                widths[c] = max(widths[c], min(240.0, _text_width(text) + 2 * PAD_PT))
-    xs = [0.0]
-    for w in widths:
-        xs.append(xs[-1] + w)
-    spans = []                                # (r, c0, c1, rows spanned on the page, text)
-    for r in rows:
-        for c, text in enumerate(sheet.rows[r][:ends[r]]):
-            m = merged.get((r, c))
-            if m is not None and (m[0], m[1]) != (r, c):
-                continue
-            r1, c1 = (m[2], min(m[3], width - 1)) if m else (r, c)
-            spans.append((r, c, c1, [k for k in range(r, r1 + 1) if k in on_page], text))
-    heights = {r: ROW_PT + 2 * PAD_PT for r in rows}
-    for r, c0, c1, covered, text in spans:
-        if len(covered) == 1 and text:
-            lines = min(MAX_LINES, math.ceil(_text_width(text) / max(1.0, xs[c1 + 1] - xs[c0] - 2 * PAD_PT)))
-            heights[r] = max(heights[r], lines * ROW_PT + 2 * PAD_PT)
-    ys, index = [0.0], {}
-    for k, r in enumerate(rows):
-        index[r] = k
-        ys.append(ys[-1] + heights[r])
-    paragraph = sheet.row_blocks is not None
-    cells = []
-    for r, c0, c1, covered, text in spans:
-        ruled = not (paragraph and sheet.row_blocks[r] is None)
-        if not ruled and not text:
-            continue
-        top, bottom = ys[index[covered[0]]], ys[index[covered[-1]] + 1]
-        cells.append((xs[c0], top, xs[c1 + 1], bottom, text, bool(_NUMERIC.match(text)), ruled))
-    return GridPage(sheet.name if sheet.row_pages is None else "", xs, ys, index, cells)   # worksheets are named
-
-
-def _row_ends(sheet, rows: list, merged: dict) -> dict:
-    """How many columns each row draws. A worksheet: all it uses. A Word page: each table only its own
-    columns (the body's grid is as wide as its widest table) and paragraphs the width of the page's tables."""
-    def used(rs):
-        return max((max(c, merged[(r, c)][3] if (r, c) in merged else c) + 1
-                    for r in rs for c, x in enumerate(sheet.rows[r]) if x), default=1)
-    if sheet.row_blocks is None:
-        n = used(rows)
-        return {r: n for r in rows}
-    blocks = {}
-    for r in rows:
-        blocks.setdefault(sheet.row_blocks[r], []).append(r)
-    widths = {b: used(rs) for b, rs in blocks.items() if b is not None}
-    page = max(widths.values(), default=1)
-    return {r: widths.get(sheet.row_blocks[r], page) for r in rows}
-
-
-class _GridItem(QGraphicsItem):
-    """Draws a GridPage: white paper, light cell borders, each cell's text (numbers right-aligned); only the
-    exposed part is painted, so long sheets stay fast."""
-
-    def __init__(self, page: GridPage):
-        super().__init__()
-        self.grid = page
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
-        self._font = QFont()
-        self._font.setPixelSize(FONT_PT)
-
-    def boundingRect(self) -> QRectF:
-        w, h = self.grid.size
-        return QRectF(0, 0, w, h)
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None):
-        painter.fillRect(self.boundingRect(), Qt.GlobalColor.white)
-        exposed = option.exposedRect
-        painter.setFont(self._font)
-        border = QPen(QColor(190, 190, 190), 0)
-        for x0, y0, x1, y1, text, numeric, ruled in self.grid.cells:
-            if y1 < exposed.top() or y0 > exposed.bottom():
-                continue
-            rect = QRectF(x0, y0, x1 - x0, y1 - y0)
-            if ruled:
-                painter.setPen(border)
-                painter.drawRect(rect)
-            if text:
-                painter.setPen(Qt.GlobalColor.black)
-                align = (Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft) | \
-                    Qt.AlignmentFlag.AlignVCenter
-                painter.drawText(rect.adjusted(PAD_PT, 1, -PAD_PT, -1), int(align | Qt.TextFlag.TextWordWrap), text)
+def count_pages(path: str) -> int:
+    """How many pages a page source has, from its reader."""
+    with reader_for(path)(path, DEFAULT) as source:
+        return source.page_count
 
 
 class _View(QGraphicsView):
@@ -217,9 +63,8 @@ class PageView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._pdf = None
+        self._source: Optional[str] = None      # a page source (PDF), drawn by its reader
         self._sheets: Optional[SheetLayout] = None   # a DOCX/XLSX/XLS source, drawn as grids
-        self._path: Optional[str] = None
         self._count = 0
         self._page = 0                      # 1-based, 0 = nothing shown
         self._zoom = 1.0
@@ -293,55 +138,37 @@ class PageView(QWidget):
         self._update_controls()
 
     # ------------------------------------------------------------------ document
-    def set_document(self, path: Optional[str]):
-        """Open `path` for rendering (None: show nothing)."""
+    def set_document(self, path: Optional[str], pages: int = 0):
+        """Show the pages of `path` (None: nothing); `pages`: its page count when known (Document.pages), else
+        its reader counts them."""
         self.close_document()
-        self._path = path
         if path is None:
             return
-        if self._is_office(path):
-            try:
+        reader = READERS.get(Path(path).suffix.lower())
+        sheets = reader is not None and reader.kind == "sheets"
+        try:
+            if sheets:
                 self._sheets = SheetLayout.load(path)
                 self._count = self._sheets.count
-            except Exception:               # noqa: BLE001 - the table is still reviewable without the grid
-                self._sheets = None
-                self._count = 0
-                self._message("无法显示此文件的内容")
-            self._update_controls()
-            return
-        try:
-            import pypdfium2 as pdfium
-            self._pdf = pdfium.PdfDocument(path)
-            self._count = len(self._pdf)
-        except Exception:                   # noqa: BLE001 - the table is still reviewable without the page
-            self._pdf = None
-            self._count = 0
-            self._message("无法显示此文件的页面")
+            else:
+                self._count = pages or count_pages(path)
+                self._source = path
+        except Exception:                   # noqa: BLE001 - the table is still reviewable without its page
+            self._sheets, self._source, self._count = None, None, 0
+            self._message("无法显示此文件的内容" if sheets else "无法显示此文件的页面")
         self._update_controls()
 
     def close_document(self):
         self._cache.clear()
         self.scene.clear()
-        if self._pdf is not None:
-            try:
-                self._pdf.close()
-            except Exception:               # noqa: BLE001
-                pass
-        self._pdf = None
+        self._source = None
         self._sheets = None
-        self._path = None
         self._count = 0
         self._page = 0
         self._regions = {}
         self._cell = None
         self.loupe.hide()
         self._update_controls()
-
-    @staticmethod
-    def _is_office(path: str) -> bool:
-        from converters.sources import READERS
-        reader = READERS.get(Path(path).suffix.lower())
-        return reader is not None and reader.kind == "sheets"
 
     @property
     def is_grid_source(self) -> bool:
@@ -393,7 +220,7 @@ class PageView(QWidget):
         the pane allows: the cell with up to LOUPE_CONTEXT cell heights of its neighbours either side (a pane
         narrower than the cell shows the cell's middle). PDF pages only: an office source's grid shows the
         cell's text already."""
-        pixmap = self._image(page, LOUPE_SCALE) if self._pdf is not None else None
+        pixmap = self._image(page, LOUPE_SCALE) if self._source is not None else None
         if pixmap is None:
             self.loupe.hide()
             return
@@ -416,16 +243,18 @@ class PageView(QWidget):
         self.loupe.show()
 
     def show_page(self, page: int):
-        if (self._pdf is None and self._sheets is None) or not self._count:
+        if (self._source is None and self._sheets is None) or not self._count:
             return
         page = max(1, min(self._count, int(page)))
         changed = page != self._page
         self._page = page
-        try:
-            self._page_size = (self._sheets.page(page).size if self._sheets is not None
-                               else tuple(float(v) for v in self._pdf.get_page_size(page - 1)))
-        except Exception:                   # noqa: BLE001
-            pass
+        if self._sheets is not None:
+            self._page_size = self._sheets.page(page).size
+        else:                               # the page's size, from its image at the current scale (kept)
+            scale = self._render_scale(self._zoom)
+            pixmap = self._image(page, scale)
+            if pixmap is not None:
+                self._page_size = (pixmap.width() / scale, pixmap.height() / scale)
         if self._fit:
             self._apply_fit(redraw=False)
         self._draw()
@@ -510,7 +339,7 @@ class PageView(QWidget):
             self._cache.move_to_end(key)
             return self._cache[key]
         try:
-            image = render_page(self._pdf, page - 1, scale)
+            image = render_page(self._source, page, scale)
         except Exception:                   # noqa: BLE001
             return None
         pixmap = QPixmap.fromImage(image)
@@ -552,7 +381,7 @@ class PageView(QWidget):
                 self._message(f"第 {self._page} 页（{grid.name or '空白'}）没有内容")
                 return
             self._page_size = grid.size
-            self.scene.addItem(_GridItem(grid))
+            self.scene.addItem(GridItem(grid))
         else:
             scale = self._render_scale(self._zoom)
             pixmap = self._image(self._page, scale)

@@ -5,90 +5,16 @@ from __future__ import annotations
 from typing import Optional
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QKeySequence, QPen
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QSizePolicy, QSplitter, QStyle, QStyledItemDelegate, QTableView,
-                               QTableWidget, QTableWidgetItem, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QHBoxLayout, QHeaderView, QLabel,
+                               QPushButton, QSplitter, QTableView, QTabWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from converters.output.workbook import page_span
-from converters.catalogue import catalogue
-from converters.review import ReviewError, ReviewSession, form_choices
+from converters.review import ReviewError, ReviewSession, flagged_cells
 
 from . import dialogs
+from .check_tabs import ColumnMapping, IssueList
 from .models import GridModel, RawGridModel, TableListModel
 from .page_view import PageView
-from .style import CELL_COLORS, SEVERITY_LABELS, SEVERITY_RANK, SEVERITY_TEXT
-
-NOT_EXPORTED = "（不导出）"
-
-
-class GridView(QTableView):
-    """The editable grid: Delete / Backspace clears the selected cells, Ctrl+C copies them (tab-separated),
-    Ctrl+V pastes (see ReviewPanel.paste_cells)."""
-
-    clear_requested = Signal()
-    paste_requested = Signal()
-
-    def copy_selection(self) -> str:
-        indexes = self.selectionModel().selectedIndexes()
-        if not indexes:
-            return ""
-        rows = sorted({i.row() for i in indexes})
-        cols = sorted({i.column() for i in indexes})
-        chosen = {(i.row(), i.column()) for i in indexes}
-        model = self.model()
-        lines = []
-        for r in rows:
-            cells = [(model.data(model.index(r, c), Qt.ItemDataRole.EditRole) or "") if (r, c) in chosen else ""
-                     for c in cols]
-            lines.append("\t".join(str(x).replace("\t", " ").replace("\n", " ") for x in cells))
-        text = "\n".join(lines)
-        QApplication.clipboard().setText(text)
-        return text
-
-    def keyPressEvent(self, event):
-        if event.matches(QKeySequence.StandardKey.Copy) and self.state() != QAbstractItemView.State.EditingState:
-            self.copy_selection()
-            event.accept()
-            return
-        if event.matches(QKeySequence.StandardKey.Paste) and self.state() != QAbstractItemView.State.EditingState:
-            self.paste_requested.emit()
-            event.accept()
-            return
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and \
-                self.state() != QAbstractItemView.State.EditingState and not event.modifiers():
-            self.clear_requested.emit()
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-
-class FlaggedCellDelegate(QStyledItemDelegate):
-    """A selected cell keeps showing that it is flagged: the selection colour hides the cell's severity colour,
-    so a frame in that colour is drawn inside it."""
-
-    FRAME = {CELL_COLORS[k].name(): SEVERITY_TEXT[k] for k in CELL_COLORS}
-
-    def paint(self, painter, option, index):
-        super().paint(painter, option, index)
-        brush = index.data(Qt.ItemDataRole.BackgroundRole)
-        if option.state & QStyle.StateFlag.State_Selected and isinstance(brush, QBrush):
-            painter.save()
-            painter.setPen(QPen(self.FRAME.get(brush.color().name(), brush.color().darker(150)), 2))
-            painter.drawRect(option.rect.adjusted(2, 2, -2, -2))
-            painter.restore()
-
-
-def _table_view(view: QTableView, stretch_last=False):
-    view.setAlternatingRowColors(False)
-    view.setWordWrap(False)
-    view.verticalHeader().setDefaultSectionSize(24)
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.horizontalHeader().setStretchLastSection(stretch_last)
-    view.horizontalHeader().setHighlightSections(False)
-    view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-    return view
+from .table_views import FlaggedCellDelegate, FormCombo, GridView, TableHeading, fit_columns, setup_table_view
 
 
 class ReviewPanel(QWidget):
@@ -102,10 +28,33 @@ class ReviewPanel(QWidget):
         self.read_only = False              # a preview of a document still being read
         self._unsubscribe = None
         self._current = -1
+        tables = self._build_table_list()
+        self.page_view = PageView(self)
+        self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.right_splitter.setObjectName("rightSplitter")
+        self.right_splitter.addWidget(self._build_table_pane())
+        self.right_splitter.addWidget(self._build_check_tabs())
+        self.right_splitter.setStretchFactor(0, 3)
+        self.right_splitter.setStretchFactor(1, 1)
+        self.right_splitter.setChildrenCollapsible(False)
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(tables)
+        self.main_splitter.addWidget(self.page_view)
+        self.main_splitter.addWidget(self.right_splitter)
+        self.main_splitter.setStretchFactor(0, 0)
+        self.main_splitter.setStretchFactor(1, 2)
+        self.main_splitter.setStretchFactor(2, 3)
+        self.main_splitter.setSizes([340, 390, 670])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.main_splitter)
+        self._update_table_tools()
 
-        # ---- left: tables
+    def _build_table_list(self) -> QWidget:
+        """Left: the document's tables."""
         self.table_model = TableListModel(self)
-        self.table_list = _table_view(QTableView(self))
+        self.table_list = setup_table_view(QTableView(self))
         self.table_list.setObjectName("tableList")
         self.table_list.setModel(self.table_model)
         self.table_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -118,7 +67,6 @@ class ReviewPanel(QWidget):
         hh.resizeSection(1, 112)
         for c in (2, 3):
             hh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        self.table_list.setWordWrap(False)
         self.table_list.setTextElideMode(Qt.TextElideMode.ElideRight)     # titles shown without unit and year
         self.table_list.selectionModel().currentRowChanged.connect(self._table_row_changed)
         self.tables_label = QLabel("表格", self)
@@ -129,24 +77,24 @@ class ReviewPanel(QWidget):
         lv.setSpacing(2)
         lv.addWidget(self.tables_label)
         lv.addWidget(self.table_list, 1)
+        return left
 
-        # ---- middle: the page
-        self.page_view = PageView(self)
+    def _build_table_pane(self) -> QWidget:
+        """Right, top: the table's heading, its tools, the grid and the raw grid."""
+        tools = self._build_tools()
+        self.heading = TableHeading(self)
+        top = QWidget(self)
+        tv = QVBoxLayout(top)
+        tv.setContentsMargins(0, 0, 0, 0)
+        tv.setSpacing(3)
+        tv.addWidget(self.heading)
+        tv.addLayout(tools)
+        tv.addWidget(self._build_grids(), 1)
+        return top
 
-        # ---- right: the table
-        self.form_combo = QComboBox(self)
+    def _build_tools(self) -> QHBoxLayout:
+        self.form_combo = FormCombo(self)
         self.form_combo.setObjectName("formCombo")
-        self.form_combo.setToolTip("本表对应的标准表式；未识别的表格可在此指定")
-        for form_id, name in form_choices():
-            self.form_combo.addItem(name, form_id)
-        for form in catalogue().forms:              # shown for their tables, never assigned: they have own readers
-            if form.reader:
-                self.form_combo.addItem(form.name, form.id)
-                self.form_combo.model().item(self.form_combo.count() - 1).setEnabled(False)
-        self.form_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.form_combo.setMinimumContentsLength(8)
-        self.form_combo.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.form_combo.view().setMinimumWidth(self.form_combo.view().sizeHintForColumn(0) + 24)
         self.form_combo.activated.connect(self._form_chosen)
         self.insert_button = QPushButton("插入行", self)
         self.insert_button.setToolTip("在当前行下方插入空行（Ctrl+Insert）")
@@ -157,17 +105,22 @@ class ReviewPanel(QWidget):
         self.raw_check = QCheckBox("原始表格", self)
         self.raw_check.setToolTip("在标准表旁显示提取到的原始表格（Ctrl+R）")
         self.raw_check.toggled.connect(self.set_raw_visible)
-        self.title_label = QLabel("", self)
-        self.title_label.setObjectName("tableTitle")
-        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.title_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.meta_label = QLabel("", self)
-        self.meta_label.setObjectName("tableMeta")
-        self.meta_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        tools = QHBoxLayout()
+        tools.setContentsMargins(0, 0, 0, 0)
+        tools.addWidget(QLabel("目标表式：", self))
+        tools.addWidget(self.form_combo, 1)
+        tools.addSpacing(8)
+        tools.addWidget(self.insert_button)
+        tools.addWidget(self.delete_button)
+        tools.addSpacing(8)
+        tools.addWidget(self.raw_check)
+        return tools
 
+    def _build_grids(self) -> QSplitter:
+        """The table in its target form (editable) beside its raw grid (hidden until asked for)."""
         self.grid_model = GridModel(self)
         self.grid_model.edit = self._edit_cell
-        self.grid = _table_view(GridView(self))
+        self.grid = setup_table_view(GridView(self))
         self.grid.setObjectName("grid")
         self.grid.setModel(self.grid_model)
         self.grid.setItemDelegate(FlaggedCellDelegate(self.grid))
@@ -178,7 +131,7 @@ class ReviewPanel(QWidget):
         self.grid.clear_requested.connect(self.clear_selected_cells)
         self.grid.paste_requested.connect(self.paste_cells)
         self.raw_model = RawGridModel(self)
-        self.raw_grid = _table_view(QTableView(self))
+        self.raw_grid = setup_table_view(QTableView(self))
         self.raw_grid.setObjectName("rawGrid")
         self.raw_grid.setModel(self.raw_model)
         self.raw_grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -188,69 +141,20 @@ class ReviewPanel(QWidget):
         self.grid_splitter.addWidget(self.grid)
         self.grid_splitter.addWidget(self.raw_grid)
         self.grid_splitter.setChildrenCollapsible(False)
+        return self.grid_splitter
 
-        self.issue_list = QTreeWidget(self)
-        self.issue_list.setObjectName("issueList")
-        self.issue_list.setHeaderLabels(["级别", "位置", "说明"])
-        self.issue_list.setRootIsDecorated(False)
-        self.issue_list.setUniformRowHeights(True)
-        self.issue_list.setWordWrap(False)
-        self.issue_list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.issue_list.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.issue_list.header().setStretchLastSection(True)
+    def _build_check_tabs(self) -> QTabWidget:
+        """Right, bottom: the 校验 and 列映射 tabs."""
+        self.issue_list = IssueList(self)
         self.issue_list.itemClicked.connect(self._issue_clicked)
         self.issue_list.itemActivated.connect(self._issue_clicked)
-        self.mapping = QTableWidget(0, 3, self)
-        self.mapping.setObjectName("mappingTable")
-        self.mapping.setHorizontalHeaderLabels(["源列", "源表头", "对应标准列"])
-        self.mapping.verticalHeader().hide()
-        self.mapping.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.mapping.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.mapping.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.mapping.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.mapping = ColumnMapping(self)
+        self.mapping.column_chosen.connect(self._mapping_chosen)
         self.bottom_tabs = QTabWidget(self)
         self.bottom_tabs.setObjectName("bottomTabs")
         self.bottom_tabs.addTab(self.issue_list, "校验")
         self.bottom_tabs.addTab(self.mapping, "列映射")
-
-        tools = QHBoxLayout()
-        tools.setContentsMargins(0, 0, 0, 0)
-        tools.addWidget(QLabel("目标表式：", self))
-        tools.addWidget(self.form_combo, 1)
-        tools.addSpacing(8)
-        tools.addWidget(self.insert_button)
-        tools.addWidget(self.delete_button)
-        tools.addSpacing(8)
-        tools.addWidget(self.raw_check)
-        top = QWidget(self)
-        tv = QVBoxLayout(top)
-        tv.setContentsMargins(0, 0, 0, 0)
-        tv.setSpacing(3)
-        tv.addWidget(self.title_label)
-        tv.addWidget(self.meta_label)
-        tv.addLayout(tools)
-        tv.addWidget(self.grid_splitter, 1)
-        self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
-        self.right_splitter.setObjectName("rightSplitter")
-        self.right_splitter.addWidget(top)
-        self.right_splitter.addWidget(self.bottom_tabs)
-        self.right_splitter.setStretchFactor(0, 3)
-        self.right_splitter.setStretchFactor(1, 1)
-        self.right_splitter.setChildrenCollapsible(False)
-
-        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.main_splitter.setObjectName("mainSplitter")
-        self.main_splitter.addWidget(left)
-        self.main_splitter.addWidget(self.page_view)
-        self.main_splitter.addWidget(self.right_splitter)
-        self.main_splitter.setStretchFactor(0, 0)
-        self.main_splitter.setStretchFactor(1, 2)
-        self.main_splitter.setStretchFactor(2, 3)
-        self.main_splitter.setSizes([340, 390, 670])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.main_splitter)
-        self._update_table_tools()
+        return self.bottom_tabs
 
     # ------------------------------------------------------------------ session
     def set_session(self, session: Optional[ReviewSession], read_only: bool = False):
@@ -268,7 +172,7 @@ class ReviewPanel(QWidget):
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers if read_only else self._edit_triggers)
         self._current = -1
         if not same:
-            self.page_view.set_document(session.doc.source if session else None)
+            self.page_view.set_document(session.doc.source if session else None, session.doc.pages if session else 0)
         self.table_model.set_tables(session.tables if session else [])
         self._update_tables_label()
         if session is not None:
@@ -332,19 +236,8 @@ class ReviewPanel(QWidget):
         idx = self.grid.currentIndex()
         return (idx.row(), idx.column()) if idx.isValid() else (-1, -1)
 
-    def flagged_cells(self) -> list:
-        """[(table, row, col)] of the cells errors and warnings point at, in reading order."""
-        out = []
-        if self.session is None:
-            return out
-        for ti, t in enumerate(self.session.tables):
-            cells = {(i.row, i.col if i.col is not None else 0) for i in t.issues
-                     if i.row is not None and i.severity in ("error", "warning") and 0 <= i.row < len(t.rows)}
-            out += [(ti, r, c) for r, c in sorted(cells)]
-        return out
-
     def next_flagged(self, forward: bool = True) -> bool:
-        cells = self.flagged_cells()
+        cells = flagged_cells(self.session.tables) if self.session is not None else []
         if not cells:
             self.status_message.emit("没有待核对的单元格")
             return False
@@ -372,40 +265,17 @@ class ReviewPanel(QWidget):
         t = self.current_table
         self.grid_model.set_table(t)
         self.raw_model.set_table(t)
-        self._fit_columns()
+        fit_columns(self.grid, 64)
+        fit_columns(self.raw_grid, 48)
         self._refresh_table_widgets()
         if t is not None:
             self.page_view.show_table(t.regions, t.pages)
         self.table_changed.emit(index)
 
-    def _fit_columns(self):
-        self.grid.resizeColumnsToContents()
-        for c in range(self.grid_model.columnCount()):
-            self.grid.setColumnWidth(c, max(64, min(self.grid.columnWidth(c) + 8, 240)))
-        self.raw_grid.resizeColumnsToContents()
-        for c in range(self.raw_model.columnCount()):
-            self.raw_grid.setColumnWidth(c, max(48, min(self.raw_grid.columnWidth(c) + 8, 240)))
-
     def _refresh_table_widgets(self):
         t = self.current_table
-        self.form_combo.blockSignals(True)
-        if t is not None:
-            k = self.form_combo.findData(t.form)
-            self.form_combo.setCurrentIndex(k if k >= 0 else 0)
-        else:
-            self.form_combo.setCurrentIndex(-1)
-        self.form_combo.blockSignals(False)
-        if t is None:
-            self.title_label.setText("")
-            self.meta_label.setText("")
-        else:
-            self.title_label.setText(f"<b>{t.title}</b>")
-            self.title_label.setToolTip(t.title)
-            meta = [f"单位：{t.unit_name}" if t.unit_name else None, f"年度：{t.year}" if t.year else None,
-                    f"金额单位：{t.money_unit}" if t.money_unit else None,
-                    f"第 {page_span(t.pages)} 页" if t.pages else None,
-                    f"{len(t.rows)} 行" if not t.empty else "空表（原表无数据）"]
-            self.meta_label.setText("    ".join(m for m in meta if m))
+        self.form_combo.show_form(t.form if t is not None else None)
+        self.heading.show_table(t)
         self._refresh_issues()
         self._refresh_mapping()
         self._update_table_tools()
@@ -428,62 +298,12 @@ class ReviewPanel(QWidget):
         self.tables_label.setText(f"表格（{n} 张" + (f"，{flagged} 处待核对）" if flagged else "）"))
 
     def _refresh_issues(self):
-        t = self.current_table
-        self.issue_list.clear()
-        issues = [] if t is None else sorted(
-            t.issues, key=lambda i: (SEVERITY_RANK.get(i.severity, 3), i.row if i.row is not None else -1,
-                                     i.col if i.col is not None else -1))
-        for issue in issues:
-            if issue.row is None:
-                where = "整表"
-            else:
-                where = f"第 {issue.row + 1} 行"
-                if issue.col is not None and t and 0 <= issue.col < len(t.columns):
-                    where += f" · {t.columns[issue.col]}"
-            item = QTreeWidgetItem([SEVERITY_LABELS.get(issue.severity, issue.severity), where, issue.message])
-            item.setData(0, Qt.ItemDataRole.UserRole, (issue.row, issue.col))
-            item.setToolTip(2, issue.message)
-            item.setForeground(0, QBrush(SEVERITY_TEXT.get(issue.severity, SEVERITY_TEXT["info"])))
-            item.setBackground(0, QBrush(CELL_COLORS.get(issue.severity, CELL_COLORS["info"])))
-            self.issue_list.addTopLevelItem(item)
-        if t is not None and not issues:
-            item = QTreeWidgetItem(["", "", "本表未发现问题"])
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.issue_list.addTopLevelItem(item)
-        n = sum(1 for i in issues if i.severity in ("error", "warning"))
-        if n:
-            self.bottom_tabs.setTabText(0, f"校验（{n} 处待核对）")
-        else:
-            self.bottom_tabs.setTabText(0, f"校验（{len(issues)} 条提示）" if issues else "校验（通过）")
+        self.bottom_tabs.setTabText(0, self.issue_list.show_issues(self.current_table))
 
     def _refresh_mapping(self):
-        t = self.current_table
-        self.mapping.setRowCount(0)
-        form = catalogue().get(t.form) if t is not None else None
-        if t is None:
-            return
-        unmapped = 0
-        self.mapping.setRowCount(len(t.source_columns))
-        for k, (header, canonical) in enumerate(t.source_columns):
-            self.mapping.setItem(k, 0, QTableWidgetItem(str(k + 1)))
-            self.mapping.setItem(k, 1, QTableWidgetItem(header or "（无表头）"))
-            self.mapping.item(k, 1).setToolTip(header or "")
-            if form is None:
-                self.mapping.setItem(k, 2, QTableWidgetItem("（先选择目标表式）"))
-                continue
-            combo = QComboBox(self.mapping)
-            combo.addItem(NOT_EXPORTED, None)
-            for name in form.column_names:
-                combo.addItem(name, name)
-            combo.setCurrentIndex(max(0, combo.findData(canonical)) if canonical else 0)
-            combo.setEnabled(t.raw is not None and not self.read_only)
-            combo.setProperty("source_index", k)
-            combo.activated.connect(self._mapping_chosen)
-            self.mapping.setCellWidget(k, 2, combo)
-            if canonical is None:
-                unmapped += 1
-                self.mapping.item(k, 1).setBackground(QBrush(CELL_COLORS["warning"]))
-        self.bottom_tabs.setTabText(1, f"列映射（{unmapped} 列未对应）" if unmapped else "列映射")
+        title = self.mapping.show_mapping(self.current_table, self.read_only)
+        if title is not None:
+            self.bottom_tabs.setTabText(1, title)
 
     def _show_cell_source(self, row: int, col: int):
         t = self.current_table
@@ -546,16 +366,9 @@ class ReviewPanel(QWidget):
         t = self.current_table
         if t is None or self.read_only:
             return 0
-        text = QApplication.clipboard().text() if text is None else text
-        block = [line.split("\t") for line in text.replace("\r\n", "\n").rstrip("\n").split("\n")] if text else []
-        if not block:
+        cells = self.grid.paste_targets(QApplication.clipboard().text() if text is None else text)
+        if not cells:
             return 0
-        selected = self.grid.selectionModel().selectedIndexes()
-        if len(block) == 1 and len(block[0]) == 1 and len(selected) > 1:
-            cells = [(i.row(), i.column(), block[0][0]) for i in selected]
-        else:
-            r0, c0 = (max(0, k) for k in self.current_cell())
-            cells = [(r0 + i, c0 + j, v) for i, line in enumerate(block) for j, v in enumerate(line)]
         inside = [(r, c, v.strip() or None) for r, c, v in cells if r < len(t.rows) and c < len(t.columns)]
         n = self._run(self.session.set_cells, self._current, inside, "粘贴") or 0
         cut = len(cells) - len(inside)
@@ -563,20 +376,17 @@ class ReviewPanel(QWidget):
         return n
 
     def insert_row_below(self):
-        t = self.current_table
-        if t is None:
-            return
-        r, c = self.current_cell()
-        at = r + 1 if r >= 0 else len(t.rows)
-        if self._run(self.session.insert_row, self._current, at) is not False:
-            self.select_cell(at, max(c, 0))
+        self._insert_row(below=True)
 
     def insert_row_above(self):
+        self._insert_row(below=False)
+
+    def _insert_row(self, below: bool):
         t = self.current_table
         if t is None:
             return
         r, c = self.current_cell()
-        at = max(r, 0)
+        at = (r + 1 if r >= 0 else len(t.rows)) if below else max(r, 0)
         if self._run(self.session.insert_row, self._current, at) is not False:
             self.select_cell(at, max(c, 0))
 
@@ -624,12 +434,9 @@ class ReviewPanel(QWidget):
         self._form_chosen(k)
         return True
 
-    def _mapping_chosen(self, combo_index: int):
-        combo = self.sender()
-        if combo is None or self.current_table is None:
-            return
-        k = combo.property("source_index")
-        self.map_column(int(k), combo.itemData(combo_index))
+    def _mapping_chosen(self, source: int, column):
+        if self.current_table is not None:
+            self.map_column(source, column)
 
     def map_column(self, source: int, column: Optional[str]) -> bool:
         if self.current_table is not None and not self._rebuild_confirmed("指定列"):

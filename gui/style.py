@@ -1,12 +1,13 @@
-"""Colours and small display helpers shared by the GUI's views (same colours as the exported workbooks)."""
+"""Colours and small display helpers shared by the GUI's views. The severities' labels, ranks and colours are
+converters.model's (the exported workbooks use the same)."""
 from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
-SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
-CELL_COLORS = {"error": QColor("#FFC7CE"), "warning": QColor("#FFEB9C"), "info": QColor("#DDEBF7")}
-ROW_COLORS = {"error": QColor("#FDEDEF"), "warning": QColor("#FFF7DD"), "info": QColor("#F1F6FC")}
+from converters.model import SEVERITY_CELL_COLORS, SEVERITY_ROW_COLORS
+
+CELL_COLORS = {k: QColor("#" + v) for k, v in SEVERITY_CELL_COLORS.items()}      # a flagged cell
+ROW_COLORS = {k: QColor("#" + v) for k, v in SEVERITY_ROW_COLORS.items()}        # a flagged row
 SEVERITY_TEXT = {"error": QColor("#B00020"), "warning": QColor("#8A6100"), "info": QColor("#2F5597")}
 STATUS_COLORS = {"ok": QColor("#2E7D32"), "review": QColor("#B45F06"), "empty": QColor("#757575"),
                  "unknown": QColor("#6A1B9A")}
@@ -15,10 +16,6 @@ REGION_FILL = QColor(0, 102, 204, 28)
 CELL_PEN = QColor(230, 81, 0)
 CELL_FILL = QColor(255, 152, 0, 70)
 RAW_HEADER_BG = QColor("#E8ECF4")
-
-
-def most_severe(issues) -> str:
-    return min((i.severity for i in issues), key=lambda s: SEVERITY_RANK.get(s, 3))
 
 
 def format_value(value, kind) -> str:

@@ -17,7 +17,8 @@ import badfiles
 import pdfgen as g
 from converters import batch
 from converters.batch import MARKER, BatchSettings, Job, Result, collect, read_marker, run_batch, unique_names
-from converters.output.dataset import CONSOLIDATED_DIR, FRONT_COLUMNS, REPORT_CSV, REPORT_XLSX
+from converters.model import Document, Table
+from converters.output.dataset import CONSOLIDATED_DIR, FRONT_COLUMNS, REPORT_CSV, REPORT_XLSX, held_record
 from converters.catalogue import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -406,3 +407,19 @@ def test_the_same_batch_on_a_dask_cluster(collection, converted, tmp_path):
     pd.testing.assert_frame_equal(pd.read_parquet(out / "dataset.parquet"),
                                   pd.read_parquet(local_out / "dataset.parquet"))
     assert (out / REPORT_XLSX).is_file()
+
+
+def test_records_of_documents_held_in_memory(tmp_path):
+    """The GUI's batch: the documents in memory (corrections included), failed ones with their reason."""
+    doc = Document(source=str(tmp_path / "a.pdf"), pages=1, tables=[
+        Table(form="three_public", title="三公", columns=["项目", "合计"], rows=[["公务接待费", 1.0]], pages=[1])])
+    out = tmp_path / "out"
+    record = held_record("a.pdf", "converted", doc, exported=out / "sub" / "a", root=out)
+    assert (record.status, record.folder, record.error) == ("converted", "sub/a", None)
+    assert record.data["tables"][0]["rows"] == [["公务接待费", 1.0]] and record.row_pages == [[1]]
+    assert held_record("a.pdf", "converted", doc, exported=tmp_path / "elsewhere", root=out).folder is None
+    assert held_record("a.pdf", "converted", doc, root=out).folder is None
+    failed = held_record("b.pdf", "failed", error="b.pdf：不是 PDF 文件")
+    assert (failed.status, failed.error, failed.data) == ("failed", "b.pdf：不是 PDF 文件", None)
+    assert held_record("c.pdf", "not_run", error="已取消").error is None
+

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from converters.output.workbook import (ExportExistsError, export_document, page_span, safe_filename, sheet_title,
-                               write_table_workbook)
+from converters.output.workbook import (ExportExistsError, export_document, export_documents, export_tables, page_span,
+                                       safe_filename, sheet_title, write_table_workbook)
 from converters.model import Document, Issue, Table
 
 REVENUE_COLUMNS = ["科目编码", "科目名称", "合计", "本年收入小计", "财政拨款收入", "一般公共预算"]
@@ -260,3 +260,28 @@ def test_control_characters_do_not_break_export(tmp_path):
     write_table_workbook(table, tmp_path / "t.xlsx", "s.pdf")
     ws = load_workbook(tmp_path / "t.xlsx").worksheets[0]
     assert ws.title == "表一" and ws["A4"].value == "ab\n c" and ws["A4"].comment.text.startswith("坏字符")
+
+
+def test_export_selected_tables(tmp_path):
+    doc = make_doc()
+    folder = export_tables(doc, tmp_path, [0, 3, 99])        # named as in a full export; 99 is no table
+    assert folder == tmp_path / "dev_001"
+    assert sorted(p.name for p in folder.iterdir()) == ["01_预算收入总表.xlsx", "04_固定资产占用情况表.xlsx"]
+    with pytest.raises(ExportExistsError):
+        export_tables(doc, tmp_path, [3])
+    assert export_tables(doc, tmp_path, [3], overwrite=True) == folder
+
+
+def test_export_several_documents_one_failing_does_not_stop_the_others(tmp_path):
+    doc = make_doc()
+    export_document(doc, tmp_path, stem="b")                 # an export already there
+    (tmp_path / "c").write_text("a file where the folder would go", encoding="utf-8")
+    outcomes = export_documents([(1, doc, "a"), (2, doc, "b"), (3, doc, "c")], tmp_path)
+    assert [o.key for o in outcomes] == [1, 2, 3]
+    assert outcomes[0] == (1, tmp_path / "a", None, False) and (tmp_path / "a" / "tables.json").is_file()
+    assert outcomes[1].exists and outcomes[1].folder is None and "导出目录已存在" in outcomes[1].error
+    assert not outcomes[2].exists and outcomes[2].folder is None
+    assert outcomes[2].error.startswith("dev_001.pdf：导出失败（")
+    again = export_documents([(2, doc, "b")], tmp_path, overwrite=True)
+    assert again == [(2, tmp_path / "b", None, False)]
+

@@ -296,7 +296,7 @@ def test_bad_files_show_an_error_and_the_window_keeps_working(qtbot, window, pdf
     qtbot.waitUntil(lambda: bool(fake_dialogs.errors), timeout=WAIT)
     title, text = fake_dialogs.errors[-1]
     assert "bad.pdf" in text and "不是 PDF" in text
-    assert w.session is None and not w.progress.isVisible()
+    assert w.session is None and not w.doc_bar.progress.isVisible()
 
     s = open_and_wait(qtbot, w, pdfs / "small.pdf")
     enc = badfiles.encrypted_pdf(tmp_path / "locked.pdf")
@@ -321,10 +321,10 @@ def test_cancel_conversion(qtbot, window, tmp_path):
     w = window
     big = badfiles.huge_pdf(tmp_path / "big.pdf", pages=300)
     w.open_paths([big])
-    qtbot.waitUntil(lambda: w.progress.maximum() > 1 and w.progress.value() >= 1, timeout=WAIT)
-    assert w.cancel_button.isVisible()
-    w.cancel_button.click()
-    assert not w.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: w.doc_bar.progress.maximum() > 1 and w.doc_bar.progress.value() >= 1, timeout=WAIT)
+    assert w.doc_bar.cancel_button.isVisible()
+    w.doc_bar.cancel_button.click()
+    assert not w.doc_bar.cancel_button.isVisible()
     qtbot.waitUntil(lambda: not w._threads, timeout=WAIT)
     assert w.session is None and "取消" in w.statusBar().currentMessage()
 
@@ -335,17 +335,17 @@ def test_corrections_restored_on_reopen(qtbot, make_window, pdfs):
     tp = table_index(w, "three_public")
     w.review.select_table(tp)
     assert w.review.grid_model.setData(w.review.grid_model.index(0, 1), "4321")
-    assert not w.note.isVisible() or "恢复" not in w.note_label.text()
+    assert not w.note.isVisible() or "恢复" not in w.note.label.text()
     w.close()
 
     w2 = make_window()
     s2 = open_and_wait(qtbot, w2, pdfs / "small.pdf")
     assert s2 is not s and s2.tables[tp].rows[0][1] == 4321
-    assert w2.note.isVisible() and "已恢复" in w2.note_label.text() and "1 处更正" in w2.note_label.text()
+    assert w2.note.isVisible() and "已恢复" in w2.note.label.text() and "1 处更正" in w2.note.label.text()
     assert "已恢复" in w2.statusBar().currentMessage()
     assert w2.undo_action.isEnabled()
     # Discarding them returns to the conversion result (and forgets them).
-    w2.discard_button.click()
+    w2.note.discard_button.click()
     assert s2.tables[tp].rows[0][1] != 4321 and not s2.can_undo
     w2.close()
     w3 = make_window()
@@ -430,7 +430,7 @@ def test_closing_during_a_conversion(qtbot, make_window, tmp_path):
     import badfiles
     w = make_window()
     w.open_paths([badfiles.huge_pdf(tmp_path / "big.pdf", pages=300)])
-    qtbot.waitUntil(lambda: w.progress.value() >= 1, timeout=WAIT)
+    qtbot.waitUntil(lambda: w.doc_bar.progress.value() >= 1, timeout=WAIT)
     threads = list(w._threads)
     w.close()
     assert all(t.isFinished() for t in threads)
@@ -483,7 +483,7 @@ def test_first_tables_are_shown_while_a_long_document_is_read(qtbot, window, lon
     w, shown = window, previews_every_page
     w.open_paths([str(long_perf_pdf)])
     qtbot.waitUntil(lambda: w.review.read_only and bool(w.review.session.tables), timeout=WAIT)
-    assert "正在读取" in w.doc_label.text() and "已找到" in w.review.tables_label.text()
+    assert "正在读取" in w.doc_bar.label.text() and "已找到" in w.review.tables_label.text()
     assert w.review.grid.editTriggers() == w.review.grid.EditTrigger.NoEditTriggers
     assert not w.review.form_combo.isEnabled() and not w.export_action.isEnabled()
     w.review.select_table(1)                            # the user looks at the indicators while reading goes on
@@ -505,9 +505,9 @@ def test_cancelling_a_previewed_conversion_shows_the_previous_document(qtbot, wi
     w.open_paths([str(long_perf_pdf)])
     qtbot.waitUntil(lambda: w.review.read_only, timeout=WAIT)
     assert w.session is None
-    w.cancel_button.click()
+    w.doc_bar.cancel_button.click()
     assert w.session is before and w.review.session is before and not w.review.read_only
-    assert "small.pdf" in w.doc_label.text()
+    assert "small.pdf" in w.doc_bar.label.text()
     qtbot.waitUntil(lambda: not w._threads, timeout=WAIT)
     assert w.session is before
 

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QGraphicsRectItem  # noqa: E402
 
 import officegen as og  # noqa: E402
 from converters.pipeline import convert_document  # noqa: E402
-from gui.page_view import PageView, SheetLayout  # noqa: E402
+from gui.page_view import PageView  # noqa: E402
+from gui.sheet_view import SheetLayout  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from converters.model import Document, Table
+from converters.model import Document, Issue, Table
 from converters.pipeline import convert_document
-from converters.review import (ReviewError, ReviewSession, coerce_value, default_data_dir,
+from converters.review import (ReviewError, ReviewSession, coerce_value, default_data_dir, flagged_cells,
                                form_choices, form_name, table_status)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -336,3 +336,24 @@ def test_single_cell_journals_of_earlier_versions_are_restored(sample_pdf, data_
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     again = open_session(sample_pdf, data_dir)
     assert again.restored.applied == 1 and again.tables[ti].rows[0][1] == 9
+
+
+def test_snapshot_keeps_the_tables_of_its_moment(tmp_path):
+    doc = Document(source=str(tmp_path / "gone.pdf"), pages=3, tables=[
+        Table(form="three_public", title="三公", columns=["项目", "合计"], rows=[["公务接待费", 1.0]])])
+    s = ReviewSession(doc, data_dir=tmp_path / "d", autosave=False)
+    snap = s.snapshot()
+    s.set_cell(0, 0, 1, "2")                                 # edits go on after the snapshot …
+    assert snap is not doc and snap.source == doc.source and snap.pages == 3
+    assert snap.tables[0].rows[0][1] == 1.0                  # … and do not reach it
+    assert s.snapshot().tables[0].rows[0][1] == 2
+
+
+def test_flagged_cells_in_reading_order():
+    first = Table(form="unknown", title="甲", columns=["a", "b"], rows=[[1, 2], [3, 4]], issues=[
+        Issue("x", "warning", "m", row=1, col=1), Issue("x", "error", "m", row=0),     # a row: its first cell
+        Issue("x", "info", "m", row=0, col=1),                                        # info: no look needed
+        Issue("x", "error", "m", row=5, col=0), Issue("x", "error", "m")])            # no such row; whole table
+    second = Table(form="unknown", title="乙", columns=["a", "b"], rows=[[1, 2]],
+                   issues=[Issue("x", "error", "m", row=0, col=1), Issue("y", "warning", "m", row=0, col=1)])
+    assert flagged_cells([first, second]) == [(0, 0, 0), (0, 1, 1), (1, 0, 1)]

@@ -77,6 +77,17 @@ def document_record(doc: Document, file: str, status: str = "converted", folder:
                      [row_pages(t) for t in doc.tables])
 
 
+def held_record(file: str, status: str, doc: Optional[Document] = None, error: Optional[str] = None,
+                exported=None, root=None) -> DocRecord:
+    """The record of a document of a batch held in memory (the GUI's): 'converted' with `doc` (its current tables,
+    corrections included), 'failed' with `error`, or 'not_run'. `exported`, the folder it was exported to, is
+    recorded relative to the batch output `root` when it lies below it."""
+    if status != "converted":
+        return DocRecord(file, status, error=error if status == "failed" else None)
+    below = exported is not None and root is not None and Path(exported).is_relative_to(root)
+    return document_record(doc, file, status, Path(exported).relative_to(root).as_posix() if below else None)
+
+
 # ---------------------------------------------------------------------------------------------- template family
 def family_score(family: Family, tables: list) -> int:
     score = 0

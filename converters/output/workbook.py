@@ -13,6 +13,7 @@ import re
 import tempfile
 import unicodedata
 from pathlib import Path
+from typing import NamedTuple, Optional
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -310,3 +311,43 @@ def export_document(doc: Document, out_root: str | Path, overwrite: bool = False
     write_raw_json(doc, folder)
     write_tables_json(doc, folder)
     return folder
+
+
+def export_tables(doc: Document, out_root: str | Path, indexes: list, overwrite: bool = False) -> Path:
+    """Export the tables `indexes` (0-based; others ignored) of `doc` to out_root/<file stem>/, named as in a full
+    export (tables.json is left as it is), and return that folder."""
+    folder = Path(out_root) / Path(doc.source).stem
+    tables = [(i, doc.tables[i]) for i in indexes if 0 <= i < len(doc.tables)]
+    names = [workbook_name(i + 1, len(doc.tables), t.title) for i, t in tables]
+    existing = [n for n in names if (folder / n).exists()]
+    if existing and not overwrite:
+        raise ExportExistsError(f"导出目录中已有同名工作簿：{'、'.join(existing[:5])}")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (_, t) in zip(names, tables):
+        write_table_workbook(t, folder / name, Path(doc.source).name)
+    return folder
+
+
+class ExportOutcome(NamedTuple):
+    key: object                     # the caller's key of the document
+    folder: Optional[Path]          # its export folder, None when it was not exported
+    error: Optional[str]            # why not (Chinese, names the file)
+    exists: bool                    # not exported because an export is there and overwriting was not asked for
+
+
+def export_documents(jobs: list, out_root: str | Path, overwrite: bool = False) -> list:
+    """Export several documents, jobs [(key, Document, folder name)], each to out_root/<folder name>/; one that
+    fails does not stop the others. Returns an ExportOutcome per job, in order."""
+    outcomes = []
+    for key, doc, stem in jobs:
+        name = Path(doc.source).name
+        try:
+            outcomes.append(ExportOutcome(key, export_document(doc, out_root, overwrite=overwrite, stem=stem),
+                                          None, False))
+        except ExportExistsError as e:
+            outcomes.append(ExportOutcome(key, None, str(e), True))
+        except OSError as e:
+            outcomes.append(ExportOutcome(key, None, f"{name}：导出失败（{e.strerror or e}）", False))
+        except Exception as e:  # noqa: BLE001 - one document must not stop the others
+            outcomes.append(ExportOutcome(key, None, f"{name}：导出失败（{type(e).__name__}: {e}）", False))
+    return outcomes

@@ -23,10 +23,6 @@ _SKIP = {MC + "Fallback", W + "moveFrom", W + "del", W + "instrText", W + "pPr",
 
 
 def read_sheets(path) -> list:
-        return read_sheets(path)
-
-
-def read_sheets(path) -> list:
     """The document body as one Sheet (a list, like a workbook's sheets)."""
     path = Path(path)
     kind = sniff(path)

@@ -80,7 +80,7 @@ class PdfSource(PageSource):
         import pypdfium2 as pdfium
         pdf = pdfium.PdfDocument(str(path))
         try:
-            return pdf[number - 1].render(scale=scale, grayscale=grayscale).to_numpy().copy()
+            return pdf[number - 1].render(scale=scale, grayscale=grayscale, rev_byteorder=True).to_numpy().copy()
         finally:
             pdf.close()
 

@@ -20,10 +20,6 @@ ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 
 def read_sheets(path) -> list:
-        return read_sheets(path)
-
-
-def read_sheets(path) -> list:
     """Every worksheet of an .xlsx or .xls file (told apart by content, not by suffix)."""
     path = Path(path)
     kind = sniff(path)

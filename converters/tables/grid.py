@@ -8,7 +8,7 @@ separated by more than line spacing. Wrapped cell text stays in its row either w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from statistics import median
 
 from ..model import PageContent, group_lines
@@ -161,7 +161,6 @@ def row_bands(lines: list, page: PageContent, x0: float, x1: float, settings: Gr
     blocks = text_blocks(lines, settings)
     top = min(l.top for l in lines) - 2
     bottom = max(l.bottom for l in lines) + 2
-    width = x1 - x0
     rules = horizontal_rules(page, top - 40, bottom + 40, x0, x1, settings)
     separated = sum(1 for a, b in zip(blocks, blocks[1:])
                     if any(max(l.bottom for l in a) - 1 <= r <= min(l.top for l in b) + 1 for r in rules))

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from statistics import median
 from typing import Optional
 
 from ..catalogue import catalogue, norm

@@ -31,7 +31,7 @@ from ...model import clean_text, parse_number
 from ...settings import DEFAULT, PerformanceSettings
 from ..layout import find_title, money_unit_in
 from .cells import Cell, page_cells
-from .vocabulary import LEVEL1, LEVEL2, LEVEL3, NAME, PERIOD, TARGETS, VALUE, Label, inline_values, label_of, vocabulary
+from .vocabulary import LEVEL1, LEVEL2, LEVEL3, NAME, TARGETS, VALUE, Label, inline_values, label_of, vocabulary
 
 
 _YEAR_LINE = re.compile(r"^[（(]?\s*((?:19|20)\d{2})\s*年度?\s*[)）]?$")

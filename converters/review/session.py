@@ -13,107 +13,25 @@ A `ReviewSession` owns the Document being reviewed and every correction made to 
   journal on top, so the corrections come back (and stay undoable).
 * observers — plain callbacks `fn(change: Change)`, called after each change.
 
-The data directory is `$BUDGETTABLES_DATA_DIR` when set (tests), else the platform's per-user data folder.
+The journal's place and format are in journal.py; a table's status and value parsing in tables.py.
 """
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
-import os
-import sys
-import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Callable, Optional
 
-from .catalogue import UNKNOWN_FORM, UNKNOWN_FORM_NAME, catalogue
-from .model import Document, Issue, Table, clean_code, clean_text, parse_number
-from .standard.checks import CHECK_CODES, run_checks
-from .standard.normalize import standardize
+from ..catalogue import UNKNOWN_FORM, catalogue
+from ..model import Document, Issue, Table
+from ..standard.checks import CHECK_CODES, run_checks
+from ..standard.normalize import standardize
+from .journal import default_data_dir, file_hash, read_journal, write_journal
+from .tables import coerce_value, column_kinds, form_name
 
-APP_DIR_NAME = "BudgetTables"
-DATA_DIR_ENV = "BUDGETTABLES_DATA_DIR"
-JOURNAL_VERSION = 1
 
 class ReviewError(Exception):
     """An edit that cannot be made. The message is Chinese and user-facing."""
-
-
-# ---------------------------------------------------------------------------------------------- helpers
-def default_data_dir() -> Path:
-    """Per-user application data directory ($BUDGETTABLES_DATA_DIR overrides it)."""
-    env = os.environ.get(DATA_DIR_ENV)
-    if env:
-        return Path(env)
-    if sys.platform.startswith("win"):
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / APP_DIR_NAME
-
-
-def file_hash(path) -> str:
-    """SHA-256 (hex) of a file's content."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def form_name(form_id: Optional[str]) -> str:
-    """Chinese name of a form ('未识别（原始表格）' for unknown tables)."""
-    form = catalogue().get(form_id) if form_id else None
-    return form.name if form is not None else UNKNOWN_FORM_NAME
-
-
-def form_choices() -> list:
-    """[(form id, Chinese name)] a table can be assigned: 'unknown' first, then the catalogue's forms."""
-    return [(UNKNOWN_FORM, UNKNOWN_FORM_NAME)] + [(f.id, f.name) for f in catalogue().forms if not f.reader]
-
-
-def column_kinds(table: Table) -> list:
-    return catalogue().column_kinds(table.form, table.columns)
-
-
-def coerce_value(kind: Optional[str], value):
-    """The value a typed cell text stands for, parsed the way the engine parses it."""
-    if value is None or isinstance(value, bool):
-        return None if value is None else str(value)
-    if isinstance(value, (int, float)):
-        if kind in ("code", "text"):
-            return str(int(value)) if float(value).is_integer() else str(value)
-        return value
-    text = str(value)
-    if kind in ("amount", "count"):
-        return parse_number(text)
-    if kind == "code":
-        return clean_code(text)
-    if kind == "text":
-        return clean_text(text)
-    number = parse_number(text)                      # unknown form: numbers where they look like numbers
-    if number is None or isinstance(number, (int, float)):
-        return number
-    return text.strip() or None
-
-
-def review_issues(table: Table) -> list:
-    """Issues that need a look (errors and warnings)."""
-    return [i for i in table.issues if i.severity in ("error", "warning")]
-
-
-def table_status(table: Table) -> tuple:
-    """(kind, Chinese text): ('unknown', '未识别') | ('empty', '空表') | ('review', 'N 处待核对') | ('ok', '通过')."""
-    if table.form == UNKNOWN_FORM or catalogue().get(table.form) is None:
-        return "unknown", "未识别"
-    if table.empty:
-        return "empty", "空表"
-    n = len(review_issues(table))
-    return ("review", f"{n} 处待核对") if n else ("ok", "通过")
 
 
 def _copy_table(t: Table) -> Table:
@@ -249,14 +167,17 @@ class ReviewSession:
         for fn in list(self._observers):
             fn(change)
 
+    def snapshot(self) -> Document:
+        """The document with its current tables. Tables are copied on write, so the snapshot stays as it is
+        while editing goes on (it can be exported in a thread)."""
+        doc = copy.copy(self.doc)
+        doc.tables = list(self.doc.tables)
+        return doc
+
     @property
     def operations(self) -> list:
         """The corrections in effect, in order (what the journal holds)."""
         return [s.op for s in self._undo]
-
-    @property
-    def modified(self) -> bool:
-        return bool(self._undo)
 
     @property
     def can_undo(self) -> bool:
@@ -411,35 +332,15 @@ class ReviewSession:
             self.save_error = "无法读取源文件，更正未能自动保存"
             return None
         try:
-            if not self._undo:
-                path.unlink(missing_ok=True)
-                self.save_error = None
-                return None
-            path.parent.mkdir(parents=True, exist_ok=True)
-            data = {"version": JOURNAL_VERSION, "source_name": self.source_name, "source_hash": self.source_hash,
-                    "saved": datetime.now().isoformat(timespec="seconds"), "operations": self.operations}
-            fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, indent=1)
-            os.replace(tmp, path)
-            self.save_error = None
-            return path
+            written = write_journal(path, self.source_name, self.source_hash, self.operations if self._undo else [])
         except OSError as e:
             self.save_error = f"更正未能自动保存：{e.strerror or e}"
             return None
+        self.save_error = None
+        return written
 
     def load_journal(self) -> list:
-        path = self.journal_path
-        if path is None or not path.is_file():
-            return []
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return []
-        if not isinstance(data, dict) or data.get("version") != JOURNAL_VERSION:
-            return []
-        ops = data.get("operations")
-        return ops if isinstance(ops, list) else []
+        return read_journal(self.journal_path) if self.journal_path is not None else []
 
     def restore(self) -> RestoreResult:
         """Replay the saved corrections of this file on the (fresh) document. They become undoable steps."""

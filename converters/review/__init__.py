@@ -1,0 +1,12 @@
+"""Review and correction of a converted document (no Qt: the GUI only observes and edits this model).
+
+session.py: ReviewSession (edits, undo/redo, re-checks, observers, autosave); journal.py: where corrections are
+saved; tables.py: a table's status, names and value parsing as the review shows them.
+"""
+from .journal import DATA_DIR_ENV, default_data_dir, file_hash
+from .session import Change, RestoreResult, ReviewError, ReviewSession
+from .tables import coerce_value, column_kinds, flagged_cells, form_choices, form_name, review_issues, table_status
+
+__all__ = ["DATA_DIR_ENV", "Change", "RestoreResult", "ReviewError", "ReviewSession", "coerce_value", "column_kinds",
+           "default_data_dir", "file_hash", "flagged_cells", "form_choices", "form_name", "review_issues",
+           "table_status"]
