@@ -230,7 +230,7 @@ class ReviewSession:
             op = {"op": "set_cells", "table": table, "ref": self._ref(t), "cells": changed}
             if label:
                 op["label"] = label
-            self._do(op, "edit")
+            self._edit(op, "edit")
         return len(changed)
 
     def insert_row(self, table: int, row: int) -> None:
@@ -240,13 +240,13 @@ class ReviewSession:
             raise ReviewError("插入位置超出范围")
         if not t.columns:
             raise ReviewError("本表没有列，无法插入行")
-        self._do({"op": "insert_row", "table": table, "ref": self._ref(t), "row": row}, "edit")
+        self._edit({"op": "insert_row", "table": table, "ref": self._ref(t), "row": row}, "edit")
 
     def delete_row(self, table: int, row: int) -> None:
         t = self._table(table)
         if not 0 <= row < len(t.rows):
             raise ReviewError("要删除的行不存在")
-        self._do({"op": "delete_row", "table": table, "ref": self._ref(t), "row": row,
+        self._edit({"op": "delete_row", "table": table, "ref": self._ref(t), "row": row,
                   "values": [_jsonable(v) for v in t.rows[row]]}, "edit")
 
     def edits_since_rebuild(self, table: int) -> int:
@@ -272,7 +272,7 @@ class ReviewSession:
             raise ReviewError("本表没有保留原始提取结果，无法更改表式")
         if form_id == t.form:
             return False
-        self._do({"op": "set_form", "table": table, "ref": self._ref(t), "form": form_id}, "edit")
+        self._edit({"op": "set_form", "table": table, "ref": self._ref(t), "form": form_id}, "edit")
         return True
 
     def map_column(self, table: int, source: int, column: Optional[str]) -> bool:
@@ -289,7 +289,7 @@ class ReviewSession:
             raise ReviewError(f"“{form.name}”没有“{column}”列")
         if t.source_columns[source][1] == column:
             return False
-        self._do({"op": "map_column", "table": table, "ref": self._ref(t), "source": source, "column": column},
+        self._edit({"op": "map_column", "table": table, "ref": self._ref(t), "source": source, "column": column},
                  "edit")
         return True
 
@@ -298,18 +298,18 @@ class ReviewSession:
         if not self._undo:
             return False
         step = self._undo.pop()
-        self._put(step.start, step.new, step.old)
+        self._swap_tables(step.start, step.new, step.old)
         self._redo.append(step)
-        self._after(step.backward("undo"))
+        self._recheck_save_notify(step.backward("undo"))
         return True
 
     def redo(self) -> bool:
         if not self._redo:
             return False
         step = self._redo.pop()
-        self._put(step.start, step.old, step.new)
+        self._swap_tables(step.start, step.old, step.new)
         self._undo.append(step)
-        self._after(step.forward("redo"))
+        self._recheck_save_notify(step.forward("redo"))
         return True
 
     def discard_corrections(self) -> int:
@@ -319,9 +319,9 @@ class ReviewSession:
             return 0
         while self._undo:
             step = self._undo.pop()
-            self._put(step.start, step.new, step.old)
+            self._swap_tables(step.start, step.new, step.old)
         self._redo.clear()
-        self._after(Change("reset", 0, [], list(self.doc.tables), origin="discard", label="放弃全部更正"))
+        self._recheck_save_notify(Change("reset", 0, [], list(self.doc.tables), origin="discard", label="放弃全部更正"))
         return n
 
     # ------------------------------------------------------------------ journal
@@ -412,17 +412,18 @@ class ReviewSession:
             self.save()
 
     # ------------------------------------------------------------------ machinery
-    def _do(self, op: dict, origin: str):
+    def _edit(self, op: dict, origin: str):
+        """Apply a user's operation as a new undoable step, then re-check, save and notify."""
         step = self._apply_step(op)
         self._redo.clear()
-        self._after(step.forward(origin))
+        self._recheck_save_notify(step.forward(origin))
 
-    def _after(self, change: Change):
+    def _recheck_save_notify(self, change: Change):
         run_checks(self.doc.tables)
         self._save_if_enabled()
         self._notify(change)
 
-    def _put(self, start: int, current: list, replacement: list):
+    def _swap_tables(self, start: int, current: list, replacement: list):
         """Swap the Table objects `current` at doc.tables[start:…] for `replacement` (undo / redo)."""
         here = self.doc.tables[start:start + len(current)]
         if len(here) != len(current) or any(a is not b for a, b in zip(here, current)):
