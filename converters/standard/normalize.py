@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Optional
 
 from ..catalogue import Form, catalogue, norm, strip_enum
@@ -9,13 +10,41 @@ from ..model import CellSource, Issue, RawTable, Table, clean_code, clean_text, 
 from .columns import is_layout_column, map_columns, near_headers
 
 def _digits_only(rows: list, i: int) -> bool:
+    """Does a column hold codes only (or nothing; label text spilled into it from a merged label cell aside)?"""
     values = [clean_code(r[i]) for r in rows if i < len(r) and r[i]]
-    return bool(values) and all(v.isdigit() for v in values)
+    if not values:
+        return True                                  # an empty table's code columns
+    return any(v.isdigit() for v in values) and all(v.isdigit() or not re.search(r"\d", v) for v in values)
+
+
+def lift_code_part_labels(raw: RawTable) -> RawTable:
+    """类 | 款 | 项 printed in the first body row (beside the 合计 label and its amounts) are header labels of the
+    code columns: moved to those columns' header fragments."""
+    if not raw.rows:
+        return raw
+    first = raw.rows[0]
+    cols = [i for i, text in enumerate(first) if norm(text) in catalogue().code_parts]
+    if len(cols) < 2 or cols != list(range(cols[0], cols[0] + len(cols))) or cols[-1] >= len(raw.header):
+        return raw
+    header = [h + [first[i]] if i in cols else h for i, h in enumerate(raw.header)]
+    rows = [[("" if i in cols else c) for i, c in enumerate(first)]] + raw.rows[1:]
+    return replace(raw, header=header, rows=rows)
+
+
+def _label_after(form: Form, code_col: Optional[str]) -> Optional[str]:
+    """The text column printed after a code column (科目编码 → 科目名称)."""
+    names = form.column_names
+    k = names.index(code_col) + 1 if code_col in names else len(names)
+    return names[k] if k < len(names) and form.columns[k].kind == "text" else None
 
 
 def _code_part(fragments: list) -> Optional[int]:
+    """类 / 款 / 项: the part of a code a column holds, from its lowest header label (also "科目编码类", the
+    label and the part printed on one line)."""
     parts = catalogue().code_parts
     last = norm(fragments[-1]) if fragments else ""
+    if last[-1:] in parts and last[:-1].endswith("编码"):
+        last = last[-1]
     return parts.get(last)
 
 
@@ -31,7 +60,42 @@ def standardize(raw: RawTable, form_id: Optional[str] = None, overrides: Optiona
         return [_unknown_table(raw)]
     if form.spec.get("wide_labels") and _is_wide(form, raw) and not overrides:
         return _reshape_wide(form, raw)
-    return [_standard_table(form, raw, overrides or {})]
+    if not form.sides:
+        raw = unfold_blocks(raw)
+    table = _standard_table(form, raw, overrides or {})
+    if not table.columns and any(any(c.strip() for c in r) for r in raw.rows):
+        return [_unmatched_table(raw, form)]
+    return [table]
+
+
+def _unmatched_table(raw: RawTable, form: Form) -> Table:
+    """A table whose title names a form but whose header matches none of its columns: kept as printed (unknown),
+    never dropped, and said so."""
+    t = _unknown_table(raw)
+    t.issues.append(Issue("form_unmatched", "warning", f"标题像“{form.name}”，但表头与该表式的列对应不上，按未识别表格输出"
+                          "（可在界面中指定表式）", None, None))
+    return t
+
+
+def unfold_blocks(raw: RawTable) -> RawTable:
+    """A table printed folded to save paper: its columns in side-by-side blocks under the same header labels
+    (经济分类科目编码 | 科目名称 | 决算数 ‖ 经济分类科目编码 | 科目名称 | 决算数) → one block, the blocks' rows one after
+    the other (blank rows of a shorter block left out). Other tables are returned as they are."""
+    labels = ["".join(norm(f) for f in h) for h in raw.header]
+    n = len(labels)
+    for k in range(2, n // 2 + 1):
+        blocks = [labels[i:i + k] for i in range(0, n, k)]
+        if n % k or any(b != blocks[0] for b in blocks) or sum(1 for x in blocks[0] if x) < 2:
+            continue
+        rows, sources = [], []
+        for start in range(0, n, k):
+            for r, src in zip(raw.rows, raw.sources):
+                if any(c.strip() for c in r[start:start + k]):
+                    rows.append(r[start:start + k])
+                    sources.append(src[start:start + k])
+        return replace(raw, header=raw.header[:k], header_rows=[h[:k] for h in raw.header_rows], rows=rows,
+                       sources=sources)
+    return raw
 
 
 def _base(raw: RawTable, form_id: str) -> Table:
@@ -57,6 +121,7 @@ def _unknown_table(raw: RawTable) -> Table:
 
 
 def _standard_table(form: Form, raw: RawTable, overrides: dict) -> Table:
+    raw = lift_code_part_labels(raw)
     t = _base(raw, form.id)
     header = raw.header
     n = len(header)
@@ -91,18 +156,25 @@ def _standard_table(form: Form, raw: RawTable, overrides: dict) -> Table:
             label = "".join(header[i]) or "（无表头）"
             t.issues.append(Issue("unmapped_column", "warning",
                                   f"源表列“{label}”无对应标准列，未导出（可在界面中指定）", None, None))
+    label_col = _label_after(form, mapping[next(iter(parts))]) if parts else None
     for r, src in zip(raw.rows, raw.sources):
         row = {}
         cell_src = {}
+        spilled = []
         for i, text in enumerate(r[:n]):
             name = mapping[i]
             if name is None or not text:
+                continue
+            if i in parts and not re.search(r"\d", text):
+                spilled.append(text)               # label text printed across the code cells ("公" | "用经费合计")
                 continue
             if i in parts:
                 row.setdefault(name, ["", "", ""])[parts[i]] = clean_code(text) or ""
             else:
                 row[name] = (row.get(name) or "") + text if name in row and kinds[name] == "text" else text
             cell_src.setdefault(name, CellSource(src[i][0], src[i][1]))
+        if spilled and label_col in present:
+            row[label_col] = "".join(spilled) + (row.get(label_col) or "")
         values = []
         for name in present:
             v = row.get(name)
@@ -130,14 +202,15 @@ def _value(kind: str, v):
     return clean_text(v)
 
 
-def _code_column_for_parts(form: Form, mapping: list) -> str:
-    """The code column that 类/款/项 part columns build: the one just before a mapped name column."""
+def _code_column_for_parts(form: Form, mapping: list) -> Optional[str]:
+    """The code column that 类/款/项 part columns build: the one just before a mapped name column (None when every
+    code column is taken: the parts stay unmapped and are reported)."""
     names = form.column_names
     mapped = set(filter(None, mapping))
     for k, c in enumerate(form.columns):
         if c.kind == "code" and c.name not in mapped and k + 1 < len(names) and names[k + 1] in mapped:
             return c.name
-    return next(c.name for c in form.columns if c.kind == "code" and c.name not in mapped)
+    return next((c.name for c in form.columns if c.kind == "code" and c.name not in mapped), None)
 
 
 def _has_numbers(t: Table) -> bool:
@@ -202,20 +275,37 @@ def _wide_match(form: Form, fragments: list) -> Optional[str]:
     return None
 
 
+def _wide_cell(form: Form, fragments: list) -> tuple:
+    """(row label, value column) a wide header stands for: its labels pick the row; with `wide_values` (预算数 |
+    决算数 under each label) its lowest label picks the column, else the value is the form's amount column."""
+    values = form.spec.get("wide_values")
+    if not values:
+        return _wide_match(form, fragments), _wide_columns(form)[0]
+    frags = [f for f in fragments if norm(f)]
+    column = next((c for rx, c in values.items() if frags and re.fullmatch(norm(rx), norm(frags[-1]))), None)
+    return (_wide_match(form, frags[:-1]), column) if column else (None, None)
+
+
+def _wide_columns(form: Form) -> list:
+    """The value columns of a form printed wide (after its label column)."""
+    values = form.spec.get("wide_values")
+    return list(dict.fromkeys(values.values())) if values else [form.columns[1].name]
+
+
 def _is_wide(form: Form, raw: RawTable) -> bool:
-    labels = {_wide_match(form, h) for h in raw.header}
+    labels = {_wide_cell(form, h)[0] for h in raw.header}
     return len(labels - {None}) >= 3
 
 
 def _reshape_wide(form: Form, raw: RawTable) -> list:
-    """A form printed wide (its `wide_labels`, from a template family): the 三公 figures as one row under a two-level
-    header, with 机关运行经费 beside them (`split_column`):
-    turn each figure into a row of `three_public` (labels from the catalogue) and the 机关运行经费 figure into an
-    `operating_expenses` table with one row for the unit."""
+    """A form printed wide (its `wide_labels`, from a template family or the catalogue): the 三公 figures as one row
+    under a two-level header (with `wide_values`, 预算数 and 决算数 under each), and maybe 机关运行经费 beside them
+    (`split_column`): turn each figure into a row (labels from the catalogue's `row_labels`) and the 机关运行经费
+    figure into an `operating_expenses` table with one row for the unit."""
     split = form.spec.get("split_column", {})
     split_rx = [re.compile(norm(s)) for s in split.get("synonyms", [])]
     three = _base(raw, form.id)
-    three.columns = [c.name for c in form.columns if c.name in ("项目", "合计")]
+    three.columns = [form.columns[0].name] + _wide_columns(form)
     order = form.spec["row_labels"]
     values, sources, op_value, op_src = {}, {}, None, None
     for r, src in zip(raw.rows, raw.sources):
@@ -226,13 +316,13 @@ def _reshape_wide(form: Form, raw: RawTable) -> list:
             if any(rx.search(joined) for rx in split_rx):
                 op_value, op_src = parse_number(r[i]), CellSource(*src[i])
                 continue
-            label = _wide_match(form, h)
-            if label:
-                values[label] = parse_number(r[i])
-                sources[label] = CellSource(*src[i])
+            cell = _wide_cell(form, h)
+            if cell[0]:
+                values[cell] = parse_number(r[i])
+                sources[cell] = CellSource(*src[i])
     for label in order:
-        three.rows.append([label, values.get(label)])
-        three.sources.append([None, sources.get(label)])
+        three.rows.append([label] + [values.get((label, c)) for c in three.columns[1:]])
+        three.sources.append([None] + [sources.get((label, c)) for c in three.columns[1:]])
     out = [three]
     if op_value is not None:
         op_form = catalogue().get(split["form"])

@@ -20,6 +20,7 @@ def header_label_test(form_id):
         return None
     wide = [re.compile(norm(k.rpartition(">")[2])) for k in form.spec.get("wide_labels", {})]
     wide += [re.compile(norm(k)) for k in form.spec.get("split_column", {}).get("synonyms", [])]
+    wide += [re.compile(norm(k)) for k in form.spec.get("wide_values", {})]
     return lambda text: (any(match_score(c, [text], False)[0] for c in form.columns)
                          or any(rx.fullmatch(norm(text)) for rx in wide))
 
@@ -28,7 +29,9 @@ def row_label_test(form_id):
     """Does a row start with one of the form's row labels or a total label (a body row even without numbers)?"""
     cat = catalogue()
     form = cat.get(form_id) if form_id else None
-    labels = [norm(strip_enum(norm(x))) for x in (form.spec.get("row_labels", []) if form else [])]
+    # a form always printed wide (values under each label: wide_values) has its row labels in the header
+    wide = form is not None and bool(form.spec.get("wide_values"))
+    labels = [norm(strip_enum(norm(x))) for x in (form.spec.get("row_labels", []) if form and not wide else [])]
     labels += list(cat.total_labels)
     labels = [x for x in labels if x]
 
