@@ -29,7 +29,7 @@ from .model import failure_message
 from .output.dataset import CONSOLIDATED_DIR, DocRecord, row_pages, write_outputs
 from .output.workbook import atomic_write, export_document, previous_export
 from .pipeline import Cancelled, convert_document
-from .review import file_hash
+from .review import document_summary, file_hash
 from .settings import DEFAULT, ConversionSettings
 from .sources import SUPPORTED_SUFFIXES
 from .sources.processes import exit_with
@@ -196,7 +196,7 @@ def run_job(job: Job, settings: BatchSettings, page_workers: int = 1) -> Result:
         return _failed(job, timeout_message(name, settings.timeout), time.monotonic() - started)
     except Exception as e:  # noqa: BLE001 - one document must not stop the batch; say which and why
         return _failed(job, failure_message(name, e), time.monotonic() - started)
-    return Result(job.source, job.name, "converted", f"{name}：{len(doc.tables)} 张表 → {folder}",
+    return Result(job.source, job.name, "converted", f"{name}：{document_summary(doc.tables)} → {folder}",
                   list(doc.notices), len(doc.tables), round(time.monotonic() - started, 3))
 
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QByteArray, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from converters.output.workbook import ExportExistsError, export_document, export_tables
-from converters.review import ReviewSession, review_issues
+from converters.review import ReviewSession, document_summary
 from converters.version import APP_NAME, __version__
 
 from . import dialogs
@@ -102,9 +102,7 @@ class MainWindow(QMainWindow):
         update_actions(self, converting=self._job is not None, exporting=self._export_job is not None)
         s = self.session
         if s is not None:
-            flagged = sum(len(review_issues(t)) for t in s.tables)
-            self.summary_label.setText(f"{s.source_name}：{len(s.tables)} 张表，" +
-                                       (f"{flagged} 处待核对" if flagged else "全部通过"))
+            self.summary_label.setText(f"{s.source_name}：{document_summary(s.tables)}")
         else:
             self.summary_label.setText("")
 

@@ -188,7 +188,7 @@ def test_rows_form_mapping_and_raw_grid(qtbot, window, pdfs, fake_dialogs):
     assert "2 处修改" in fake_dialogs.questions[-1][1]
     assert w.review.set_form("unknown")
     assert len(fake_dialogs.questions) == 2
-    assert status_texts(w)[tp] == "未识别" and grid.headerData(0, Qt.Orientation.Horizontal) == "列1"
+    assert status_texts(w)[tp] == "未识别（未校验）" and grid.headerData(0, Qt.Orientation.Horizontal) == "列1"
     assert w.review.set_form("three_public")
     assert w.session.tables[tp].form == "three_public" and status_texts(w)[tp] == "通过"
 
@@ -406,7 +406,7 @@ def test_real_document(qtbot, window):
     s = open_and_wait(qtbot, w, REAL)
     assert len(s.tables) >= 5
     texts = status_texts(w)
-    assert all(t in ("通过", "空表", "未识别") or t.endswith("处待核对") for t in texts)
+    assert all(t in ("通过", "空表", "未识别（未校验）") or t.endswith("处待核对") for t in texts)
     for i, t in enumerate(s.tables):
         w.review.select_table(i)
         assert w.review.page_view.page in t.pages or not t.pages

@@ -63,7 +63,7 @@ def test_coerce_value_parses_like_the_engine():
 
 
 def test_status_and_form_names():
-    assert table_status(Table(form="unknown", title="x")) == ("unknown", "未识别")
+    assert table_status(Table(form="unknown", title="x")) == ("unknown", "未识别（未校验）")
     assert table_status(Table(form="three_public", title="x", empty=True)) == ("empty", "空表")
     assert table_status(Table(form="three_public", title="x")) == ("ok", "通过")
     from converters.model import Issue
@@ -157,7 +157,7 @@ def test_change_form_and_back(sample_pdf, data_dir):
     count = len(s.tables)
     s.set_form(ti, "unknown")
     t = s.tables[ti]
-    assert t.form == "unknown" and t.columns[0] == "列1" and table_status(t) == ("unknown", "未识别")
+    assert t.form == "unknown" and t.columns[0] == "列1" and table_status(t) == ("unknown", "未识别（未校验）")
     assert len(s.tables) == count
     s.set_form(ti, "three_public")
     assert s.tables[ti].form == "three_public" and "合计" in s.tables[ti].columns
@@ -357,3 +357,15 @@ def test_flagged_cells_in_reading_order():
     second = Table(form="unknown", title="乙", columns=["a", "b"], rows=[[1, 2]],
                    issues=[Issue("x", "error", "m", row=0, col=1), Issue("y", "warning", "m", row=0, col=1)])
     assert flagged_cells([first, second]) == [(0, 0, 0), (0, 1, 1), (1, 0, 1)]
+
+
+def test_a_document_is_all_passed_only_when_every_table_is_known_checked_and_present():
+    from converters.model import Issue
+    from converters.review import document_summary
+    ok = Table(form="budget_summary", title="a", columns=["收入项目"], rows=[["x"]])
+    flagged = Table(form="budget_summary", title="b", columns=["收入项目"], rows=[["x"]],
+                    issues=[Issue("sum_mismatch", "error", "≠", 0, 0), Issue("invalid_code", "warning", "?", 0, 0)])
+    unknown = Table(form="unknown", title="c", columns=["列1"], rows=[["x"]])
+    assert document_summary([ok, ok]) == "2 张表，全部通过"
+    assert document_summary([ok, unknown]) == "2 张表：1 张未识别（未校验）"
+    assert document_summary([ok, flagged, unknown], missing=1) == "3 张表：1 张待核对（2 处），1 张未识别（未校验），缺 1 张"

@@ -60,11 +60,33 @@ def flagged_cells(tables: list) -> list:
     return out
 
 
+UNCHECKED = "未识别（未校验）"
+
+
 def table_status(table: Table) -> tuple:
-    """(kind, Chinese text): ('unknown', '未识别') | ('empty', '空表') | ('review', 'N 处待核对') | ('ok', '通过')."""
+    """(kind, Chinese text): ('unknown', '未识别（未校验）') | ('empty', '空表') | ('review', 'N 处待核对') |
+    ('ok', '通过'). 通过 only for a table of a known form whose checks ran and found nothing to look at."""
     if table.form == UNKNOWN_FORM or catalogue().get(table.form) is None:
-        return "unknown", "未识别"
+        return "unknown", UNCHECKED
     if table.empty:
         return "empty", "空表"
     n = len(review_issues(table))
     return ("review", f"{n} 处待核对") if n else ("ok", "通过")
+
+
+def document_summary(tables: list, missing: int = 0) -> str:
+    """A document's status in one line: '10 张表，全部通过' only when every table is of a known form and passed and
+    none is missing; else what needs a look ('12 张表：3 张待核对（5 处），1 张未识别（未校验），缺 1 张')."""
+    kinds = [table_status(t)[0] for t in tables]
+    review = [t for t, k in zip(tables, kinds) if k == "review"]
+    unknown = kinds.count("unknown")
+    if not review and not unknown and not missing:
+        return f"{len(tables)} 张表，全部通过"
+    parts = []
+    if review:
+        parts.append(f"{len(review)} 张待核对（{sum(len(review_issues(t)) for t in review)} 处）")
+    if unknown:
+        parts.append(f"{unknown} 张{UNCHECKED}")
+    if missing:
+        parts.append(f"缺 {missing} 张")
+    return f"{len(tables)} 张表：" + "，".join(parts)
