@@ -196,7 +196,8 @@ def run_job(job: Job, settings: BatchSettings, page_workers: int = 1) -> Result:
         return _failed(job, timeout_message(name, settings.timeout), time.monotonic() - started)
     except Exception as e:  # noqa: BLE001 - one document must not stop the batch; say which and why
         return _failed(job, failure_message(name, e), time.monotonic() - started)
-    return Result(job.source, job.name, "converted", f"{name}：{document_summary(doc.tables)} → {folder}",
+    summary = document_summary(doc.tables, len(doc.missing))
+    return Result(job.source, job.name, "converted", f"{name}：{summary} → {folder}",
                   list(doc.notices), len(doc.tables), round(time.monotonic() - started, 3))
 
 

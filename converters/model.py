@@ -276,10 +276,12 @@ class Document:
     tables: list = field(default_factory=list)           # list[Table]
     notices: list = field(default_factory=list)          # list[str]: Chinese, user-facing (skipped pages …)
     issues: list = field(default_factory=list)           # document-level issues (cross-table checks)
+    missing: list = field(default_factory=list)          # [{"title", "page"}]: tables its 目录 lists, not found
 
     def to_json(self, source_name: Optional[str] = None) -> dict:
         return {"source": source_name or self.source, "pages": self.pages,
-                "tables": [t.to_json() for t in self.tables], "notices": list(self.notices)}
+                "tables": [t.to_json() for t in self.tables], "notices": list(self.notices),
+                "missing_tables": [dict(m) for m in self.missing]}
 
 
 class ReportedError(Exception):

@@ -20,6 +20,7 @@ from .standard.checks import run_checks
 from .standard.normalize import standardize
 from .standard.ocr_flags import flag_doubtful_enumerations, flag_uncertain_cells
 from .standard.performance import performance_tables
+from .tables.contents import missing_from_contents
 from .tables.office import sheets_to_tables
 from .tables.pages import FoundTables, PageTables
 from .tables.performance.reader import PerformanceReader
@@ -58,9 +59,22 @@ def convert_document(path, settings: Union[None, dict, ConversionSettings] = Non
     forms = perf.finished_forms()
     doc.notices.extend(perf.notices)
     standardize_and_check(doc, found, performance_tables(forms))
+    check_contents(doc, found.contents)
+    return doc
+
+
+def check_contents(doc: Document, contents: list):
+    """The tables the document's 目录 lists that no table answers to: `doc.missing` and a notice each; a document
+    with no table at all says why."""
+    if contents and not doc.tables:
+        doc.notices.append(f"目录列出 {len(contents)} 张表，但各页没有表格：表格可能另附在单独的文件中")
+        return
+    for entry in missing_from_contents(contents, [t.title for t in doc.tables]):
+        doc.missing.append({"title": entry.title, "page": entry.page})
+        where = f"（目录中的第 {entry.page} 页）" if entry.page else ""
+        doc.notices.append(f"目录列出的“{entry.title}”{where}没有找到：可能被删除、只有图片或版式无法识别")
     if not doc.tables:
         doc.notices.append(NO_TABLES)
-    return doc
 
 
 def read_pages(source, doc: Document, perf: PerformanceReader, settings: ConversionSettings,

@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         update_actions(self, converting=self._job is not None, exporting=self._export_job is not None)
         s = self.session
         if s is not None:
-            self.summary_label.setText(f"{s.source_name}：{document_summary(s.tables)}")
+            self.summary_label.setText(f"{s.source_name}：{document_summary(s.tables, len(s.doc.missing))}")
         else:
             self.summary_label.setText("")
 

@@ -98,3 +98,34 @@ def test_the_real_shanghai_final_accounts_are_all_recognized_and_checked():
     forms = [t.form for t in doc.tables]
     assert len(forms) == 9 and "unknown" not in forms and len(set(forms)) == 9
     assert not [i for t in doc.tables for i in t.issues if i.severity == "error"]
+
+
+# ---------------------------------------------------------------------------------------------- the 目录
+def test_a_table_deleted_from_a_copy_but_listed_in_its_contents_is_reported_missing(tmp_path):
+    import json
+    import subprocess
+    import sys
+    finalgen.final_accounts_document(tmp_path / "删改.pdf", drop=("收入决算表",))
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "main.py", "convert", str(tmp_path / "删改.pdf"), "--out", str(out)],
+                         capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    assert run.returncode == 0, run.stderr
+    assert "缺 1 张" in run.stdout and "收入决算表" in run.stdout
+    data = json.loads((out / "删改" / "tables.json").read_text(encoding="utf-8"))
+    assert data["missing_tables"] == [{"title": "收入决算表", "page": 3}]
+    assert any("收入决算表" in n for n in data["notices"])
+
+
+def test_the_whole_document_lists_nothing_missing(final_doc):
+    assert final_doc.missing == [] and final_doc.notices == []
+
+
+def test_contents_entries_skip_parts_and_group_headings_and_join_wrapped_titles():
+    from converters.model import Line
+    from converters.tables.contents import contents_entries
+    texts = ["目 录", "第一部分 部门概况……………1", "一、部门主要职能 ……………………", "五、部门预算表 ………………",
+             "1.2025年部门财务收支预算总表 ………… 8", "2．2025年部门一般公共预算基本支出部门预算经济", "分类预算表 …… 9",
+             "六、其他相关情况说明 ……………"]
+    lines = [Line([], 0, 1, k, k + 1, 10, text) for k, text in enumerate(texts)]
+    assert [(e.title, e.page) for e in contents_entries(lines)] == [
+        ("2025年部门财务收支预算总表", 8), ("2025年部门一般公共预算基本支出部门预算经济分类预算表", 9)]

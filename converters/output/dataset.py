@@ -128,12 +128,13 @@ def report_frame(records: list) -> pd.DataFrame:
             row.update(unit=_most_common(t["unit_name"] for t in tables),
                        year=_most_common(t["year"] for t in tables),
                        template=family.id if family else None, pages=r.data.get("pages"), tables=len(tables),
-                       unknown=counts[UNKNOWN_FORM], checks_failed=severities["error"],
+                       unknown=counts[UNKNOWN_FORM], missing=len(r.data.get("missing_tables", [])),
+                       checks_failed=severities["error"],
                        check_warnings=severities["warning"], **{f: counts[f] for f in forms})
         rows.append(row)
     columns = ["file", "folder", "status", "unit", "year", "template", "pages", "tables", *forms, "unknown",
-               "checks_failed", "check_warnings", "seconds", "error"]
-    counts = ["year", "pages", "tables", *forms, "unknown", "checks_failed", "check_warnings"]
+               "missing", "checks_failed", "check_warnings", "seconds", "error"]
+    counts = ["year", "pages", "tables", *forms, "unknown", "missing", "checks_failed", "check_warnings"]
     frame = pd.DataFrame(rows, columns=columns).astype({c: "Int64" for c in counts})
     return frame.astype({"seconds": "float64"}).round({"seconds": 2})
 
@@ -257,6 +258,7 @@ def _save(wb: Workbook, path: Path, title: str) -> Path:
 def write_report(frame: pd.DataFrame, out: Path) -> list:
     labels = {"file": "文件", "folder": "导出目录", "status": "状态", "unit": "单位名称", "year": "年度",
               "template": "模板", "pages": "页数", "tables": "表格数", "unknown": UNKNOWN_FORM_NAME,
+              "missing": "目录所列未找到",
               "checks_failed": "校验错误", "check_warnings": "校验警告", "seconds": "用时（秒）", "error": "错误",
               **{f.id: f.name for f in catalogue().forms}}
     kinds = ["amount" if c == "seconds" else "count" if str(frame[c].dtype) == "Int64" and c != "year" else None

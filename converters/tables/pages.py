@@ -13,6 +13,7 @@ from typing import Optional
 from ..catalogue import catalogue, norm
 from ..model import ConversionError, Issue, PageContent, RawTable, group_lines
 from ..settings import GridSettings
+from .contents import contents_entries, is_contents_page
 from .grid import HeaderHint, build_grid, header_texts
 from .hints import form_hint
 from .layout import Meta, Segment, band_texts, money_unit_in, parse_meta, split_page, strip_furniture
@@ -43,6 +44,7 @@ class FoundTables:
     notices: list = field(default_factory=list)     # Chinese, user-facing (pages skipped …)
     cover: str = ""                                 # first lines of the first pages (a year printed on the cover)
     uncertain: dict = field(default_factory=dict)   # page read by OCR → its low-confidence characters
+    contents: list = field(default_factory=list)    # ContentsEntry: the tables the document's 目录 lists
 
 
 class PageTables:
@@ -56,6 +58,8 @@ class PageTables:
         self.text_pages = self.image_pages = 0
         self.cover_lines: list = []
         self.uncertain: dict = {}
+        self.contents: list = []
+        self.contents_page = None         # the last 目录 page (its entries may run onto the next page)
 
     def add_page(self, page: PageContent):
         if page.ocr:
@@ -66,6 +70,11 @@ class PageTables:
             return
         self.text_pages += 1
         lines = group_lines(page.chars)
+        if is_contents_page(lines):
+            self.contents += contents_entries(lines)
+            self.contents_page = page.number
+        elif self.contents_page is not None and page.number == self.contents_page + 1:
+            self.contents += contents_entries(lines, continued=True)
         bands = band_texts(lines, page)
         lines = strip_furniture(self.perf.split_off_forms(page, lines), page, self.running)
         self.running |= bands
@@ -99,7 +108,8 @@ class PageTables:
             raise ConversionError(f"{self.name}：扫描件，OCR 未识别出任何文字（页面只有图像，没有文字层）")
         if self.image_pages:
             notices.append(f"{self.image_pages} 页只有图像（扫描页），OCR 未识别出文字，已跳过")
-        return FoundTables(self.completed_tables(), notices, " ".join(self.cover_lines), dict(self.uncertain))
+        return FoundTables(self.completed_tables(), notices, " ".join(self.cover_lines), dict(self.uncertain),
+                           list(self.contents))
 
 
 def _empty_marked(texts) -> bool:
