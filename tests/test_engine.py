@@ -278,3 +278,15 @@ def test_a_header_that_only_resembles_a_column_stays_unmapped():
     t, = _procurement(["面向小企业"])            # a short, different label: reported, not guessed
     assert t.columns == ["项目名称", "合计"]
     assert [i.code for i in t.issues if i.code in ("near_header", "unmapped_column")] == ["unmapped_column"]
+
+
+def test_an_unknown_table_keeps_its_header_text_as_column_names():
+    from converters.model import RawTable
+    from converters.standard.normalize import standardize
+    header = [["支出功能分类科目", "编码"], ["支出功能分类科目", "名称"], ["金额"], [], ["金额"]]
+    raw = RawTable(None, "某某情况表", header, [], [["201", "一般公共服务支出", "1,200.50", "x", "3.00"]],
+                   [[(1, (0, 0, 1, 1))] * 5], [1])
+    [t] = standardize(raw)
+    assert t.form == "unknown"
+    assert t.columns == ["支出功能分类科目/编码", "支出功能分类科目/名称", "金额", "列4", "金额（2）"]
+    assert t.rows == [["201", "一般公共服务支出", 1200.5, "x", 3.0]]

@@ -188,7 +188,7 @@ def test_rows_form_mapping_and_raw_grid(qtbot, window, pdfs, fake_dialogs):
     assert "2 处修改" in fake_dialogs.questions[-1][1]
     assert w.review.set_form("unknown")
     assert len(fake_dialogs.questions) == 2
-    assert status_texts(w)[tp] == "未识别（未校验）" and grid.headerData(0, Qt.Orientation.Horizontal) == "列1"
+    assert status_texts(w)[tp] == "未识别（未校验）" and grid.headerData(0, Qt.Orientation.Horizontal) == "项目"
     assert w.review.set_form("three_public")
     assert w.session.tables[tp].form == "three_public" and status_texts(w)[tp] == "通过"
 

@@ -84,15 +84,14 @@ def test_zhengfuban_values(zhengfuban):
     assert table(zhengfuban, "operating_expenses").rows[0][1] == pytest.approx(213.28)
 
 
-def test_final_accounts_convert_as_unknown_tables_with_their_grid():
+def test_final_accounts_are_recognized_with_their_unit_and_year():
     doc = convert_document(BUDGETS / "putuo_caizhengju_2024_dept_final.pdf")
-    assert doc.tables
     titles = [t.title for t in doc.tables]
     assert "收入支出决算总表" in titles and "财政拨款“三公”经费支出决算表" in titles
     for t in doc.tables:
-        assert t.form == "unknown"
-        assert t.columns == [f"列{j + 1}" for j in range(len(t.columns))]
+        assert t.form.startswith("final_")
         assert t.money_unit == "万元" and t.year == 2024
+    assert doc.missing == []
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in (REAL / "fixtures_cjk").glob("*.pdf")) if REAL.is_dir() else [])

@@ -157,7 +157,7 @@ def test_change_form_and_back(sample_pdf, data_dir):
     count = len(s.tables)
     s.set_form(ti, "unknown")
     t = s.tables[ti]
-    assert t.form == "unknown" and t.columns[0] == "列1" and table_status(t) == ("unknown", "未识别（未校验）")
+    assert t.form == "unknown" and t.columns[0] == "项目" and table_status(t) == ("unknown", "未识别（未校验）")
     assert len(s.tables) == count
     s.set_form(ti, "three_public")
     assert s.tables[ti].form == "three_public" and "合计" in s.tables[ti].columns

@@ -111,13 +111,28 @@ _RAW_AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$")
 def _unknown_table(raw: RawTable) -> Table:
     t = _base(raw, "unknown")
     n = max((len(r) for r in raw.rows), default=len(raw.header))
-    t.columns = [f"列{j + 1}" for j in range(n)]
+    t.columns = unknown_column_names(raw.header, n)
     for r, src in zip(raw.rows, raw.sources):
         t.rows.append([parse_number(v) if _RAW_AMOUNT.match(v or "") else (v or None) for v in r])
         t.sources.append([CellSource(p, b) if v else None for v, (p, b) in zip(r, src)])
     t.source_columns = [("".join(h), None) for h in raw.header]
     t.empty = not t.rows
     return t
+
+
+def unknown_column_names(header: list, n: int) -> list:
+    """Column names of a table of unknown form: its header text, a multi-row header joined top to bottom
+    ("支出功能分类科目/编码"; a merged label over several columns is in each of them), else 列N; unique."""
+    names, seen = [], set()
+    for j in range(n):
+        frags = [c for f in (header[j] if j < len(header) else []) if (c := clean_text(f))]
+        name = "/".join(dict.fromkeys(frags)) or f"列{j + 1}"
+        unique, k = name, 2
+        while unique in seen:
+            unique, k = f"{name}（{k}）", k + 1
+        seen.add(unique)
+        names.append(unique)
+    return names
 
 
 def _standard_table(form: Form, raw: RawTable, overrides: dict) -> Table:
