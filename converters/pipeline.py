@@ -17,6 +17,7 @@ from .model import Document
 from .settings import ConversionSettings
 from .sources import reader_for
 from .standard.checks import run_checks
+from .standard.classify import classify_by_content
 from .standard.normalize import standardize
 from .standard.ocr_flags import flag_doubtful_enumerations, flag_uncertain_cells
 from .standard.performance import performance_tables
@@ -98,8 +99,9 @@ def standardize_and_check(doc: Document, found: FoundTables, perf_tables: list):
     """Standardize the raw tables into `doc`, after them the performance tables, flag what OCR read with doubt,
     and check them all."""
     fill_document_meta(found.tables + perf_tables, found.cover)
+    titled = frozenset(r.form_id for r in found.tables if r.form_id)
     for raw in found.tables:
-        doc.tables.extend(t for t in standardize(raw) if _is_real_table(t))
+        doc.tables.extend(t for t in standardize(classify_by_content(raw, titled)) if _is_real_table(t))
     doc.tables.extend(perf_tables)
     flag_uncertain_cells(doc.tables, found.uncertain)
     flag_doubtful_enumerations(doc.tables, set(found.uncertain))

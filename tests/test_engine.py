@@ -290,3 +290,16 @@ def test_an_unknown_table_keeps_its_header_text_as_column_names():
     assert t.form == "unknown"
     assert t.columns == ["支出功能分类科目/编码", "支出功能分类科目/名称", "金额", "列4", "金额（2）"]
     assert t.rows == [["201", "一般公共服务支出", 1200.5, "x", 3.0]]
+
+
+def test_a_label_and_its_amount_in_one_cell_are_split():
+    from converters.model import RawTable
+    from converters.standard.normalize import standardize
+    header = [["科目编码"], ["科目名称"], ["合计"], ["基本支出"], ["项目支出"]]
+    rows = [["201", "一般公共服务支出", "100.00", "60.00", "40.00"],
+            ["", "", "合计 189,767,551", "60.00", "40.00"],
+            ["202", "外交支出", "备注 5", "", ""]]
+    raw = RawTable("expenditure_summary", "部门支出预算总表", header, [], rows, [[(1, (0, 0, 1, 1))] * 5] * 3, [1])
+    [t] = standardize(raw)
+    assert t.rows[1][:3] == [None, "合计", 189767551]
+    assert t.rows[2][1:3] == ["外交支出", "备注 5"]          # the label column is taken: the cell stays as printed

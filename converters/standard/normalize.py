@@ -196,6 +196,7 @@ def _standard_table(form: Form, raw: RawTable, overrides: dict) -> Table:
             if isinstance(v, list):
                 v = "".join(v) or None
             values.append(_value(kinds[name], v))
+        _split_label_and_number(values, [kinds[name] for name in present])
         if any(v is not None for v in values):
             t.rows.append(values)
             t.sources.append([cell_src.get(name) for name in present])
@@ -205,6 +206,20 @@ def _standard_table(form: Form, raw: RawTable, overrides: dict) -> Table:
             t.empty = True
             t.rows, t.sources = [], []
     return t
+
+
+_LABEL_NUMBER = re.compile(r"^(?P<label>[^\d\s()（）,.\-−][^\d]*?)\s*(?P<number>[-−]?\d[\d,]*(?:\.\d+)?)$")
+
+
+def _split_label_and_number(values: list, kinds: list):
+    """A label and its amount printed in one cell ("合计 189,767,551" in the amount column): the number stays, the
+    label goes to the row's empty label column on its left."""
+    for j, (kind, v) in enumerate(zip(kinds, values)):
+        m = _LABEL_NUMBER.match(v) if kind in ("amount", "count") and isinstance(v, str) else None
+        label = next((k for k in range(j - 1, -1, -1) if kinds[k] == "text"), None) if m else None
+        if label is not None and values[label] is None:
+            values[label] = clean_text(m.group("label"))
+            values[j] = parse_number(m.group("number"))
 
 
 def _value(kind: str, v):

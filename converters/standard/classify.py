@@ -1,0 +1,102 @@
+"""Classification by content: the form of a table whose title names none (an unfamiliar province's wording), from
+what its header and rows hold.
+
+Every catalogue form is tried on the table's header: the share of its data columns that map to the form's columns
+(at least one label or code column and one amount column), how many of the form's columns it fills, whether its
+codes are of the form's scheme (功能分类 201…, 经济分类 301…), how near its title is to the form's titles, and whether
+the form belongs to the template family of the document's other tables or of a marker its title holds (决算). The
+best form is taken only when it explains most of the columns and clearly beats the next one; the table is then
+flagged `classified_by_content` for review. Otherwise it stays unknown.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Optional
+
+from ..catalogue import Form, catalogue, norm
+from ..model import Issue, RawTable
+from ..tables.contents import similar, title_key
+from .columns import is_layout_column, map_columns
+
+MIN_EXPLAINED = 0.75     # share of the table's data columns that must map to the form
+MIN_MAPPED = 3           # columns that must map
+MARGIN = 0.15            # the best score must beat the next form's by this much
+_FUNCTIONAL = re.compile(r"^2\d{2}(?:\d{2}){0,2}$")
+_ECONOMIC = re.compile(r"^3\d{2}(?:\d{2})?$")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    form: Form
+    score: float
+    explained: float
+    mapped: int
+
+
+def _codes_kind(raw: RawTable) -> Optional[str]:
+    """'functional' or 'economic' when most of the table's first cells are codes of that scheme."""
+    firsts = [norm(r[0]) for r in raw.rows if r and norm(r[0])]
+    if not firsts:
+        return None
+    for kind, rx in (("functional", _FUNCTIONAL), ("economic", _ECONOMIC)):
+        if sum(1 for x in firsts if rx.match(x)) >= 0.5 * len(firsts):
+            return kind
+    return None
+
+
+def family_forms(raw: RawTable, document_forms: frozenset) -> frozenset:
+    """The forms of the families the table belongs with: the family most of the document's titled tables are
+    of, and those whose title markers the table's title holds."""
+    title = norm(raw.title)
+    families = catalogue().families
+    out = set()
+    best = max(families, key=lambda f: len(f.forms & document_forms), default=None)
+    if best is not None and best.forms & document_forms:
+        out |= best.forms
+    for f in families:
+        if any(m in title for m in f.markers):
+            out |= f.forms
+    return frozenset(out)
+
+
+def candidate(form: Form, raw: RawTable, codes: Optional[str], kin: frozenset = frozenset()) -> Optional[Candidate]:
+    data = [i for i, h in enumerate(raw.header) if h and not is_layout_column(h)]
+    if not data:
+        return None
+    has_code = any(c.kind == "code" for c in form.columns)
+    parts = [i for i in data if has_code and norm(raw.header[i][-1]) in catalogue().code_parts]   # 类 | 款 | 项
+    mapping = map_columns(form, [["__code_part__"] if i in parts else h for i, h in enumerate(raw.header)])
+    mapped = [mapping[i] for i in data if mapping[i]]
+    kinds = {form.column(c).kind for c in mapped} | ({"code"} if parts else set())
+    if len(mapped) + len(parts) < MIN_MAPPED or "amount" not in kinds or not kinds & {"text", "code"}:
+        return None
+    explained = (len(mapped) + len(parts)) / len(data)
+    filled = len(mapped) / len(form.columns)
+    code_names = " ".join(c.name for c in form.columns if c.kind == "code")
+    scheme = 0.0
+    if codes is not None and code_names:
+        scheme = 0.3 if ("经济" in code_names) == (codes == "economic") else -0.3
+    title = max((similar(title_key(raw.title), t) for t in form.titles), default=0.0)
+    family = 0.3 if form.id in kin else 0.0
+    return Candidate(form, explained + 0.5 * filled + scheme + title + family, explained, len(mapped))
+
+
+def classify_by_content(raw: RawTable, document_forms: frozenset = frozenset()) -> RawTable:
+    """`raw` with the form its content fits (flagged for review), or unchanged when none fits clearly.
+    `document_forms`: the forms of the document's tables whose titles named them."""
+    if raw.form_id is not None or not raw.header:
+        return raw
+    codes = _codes_kind(raw)
+    kin = family_forms(raw, document_forms)
+    found = sorted((c for f in catalogue().forms if not f.reader and not f.sides
+                    if (c := candidate(f, raw, codes, kin)) is not None), key=lambda c: -c.score)
+    if not found or found[0].explained < MIN_EXPLAINED:
+        return raw
+    if len(found) > 1 and found[0].score - found[1].score < MARGIN:
+        return raw
+    best = found[0]
+    issue = Issue("classified_by_content", "warning",
+                  f"标题未能对应到标准表式，按表头与内容判断为“{best.form.name}”（{best.mapped} 列对应），请核对"
+                  "（可在界面中更改表式）", None, None)
+    return replace(raw, form_id=best.form.id, issues=list(raw.issues) + [issue])
