@@ -367,6 +367,6 @@ def test_a_document_is_all_passed_only_when_every_table_is_known_checked_and_pre
                     issues=[Issue("sum_mismatch", "error", "≠", 0, 0), Issue("invalid_code", "warning", "?", 0, 0)])
     unknown = Table(form="unknown", title="c", columns=["列1"], rows=[["x"]])
     assert document_summary([ok, ok]) == "2 张表，全部通过"
-    assert document_summary([]) == "没有找到表格" and document_summary([], missing=9) == "没有找到表格（目录列出 9 张）"
+    assert document_summary([]) == "0 张表：没有找到表格" and document_summary([], missing=9) == "0 张表：没有找到表格（目录列出 9 张）"
     assert document_summary([ok, unknown]) == "2 张表：1 张未识别（未校验）"
     assert document_summary([ok, flagged, unknown], missing=1) == "3 张表：1 张待核对（2 处），1 张未识别（未校验），缺 1 张"

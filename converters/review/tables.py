@@ -78,7 +78,7 @@ def document_summary(tables: list, missing: int = 0) -> str:
     """A document's status in one line: '10 张表，全部通过' only when every table is of a known form and passed and
     none is missing; else what needs a look ('12 张表：3 张待核对（5 处），1 张未识别（未校验），缺 1 张')."""
     if not tables:
-        return "没有找到表格" + (f"（目录列出 {missing} 张）" if missing else "")
+        return "0 张表：没有找到表格" + (f"（目录列出 {missing} 张）" if missing else "")
     kinds = [table_status(t)[0] for t in tables]
     review = [t for t, k in zip(tables, kinds) if k == "review"]
     unknown = kinds.count("unknown")
