@@ -257,15 +257,21 @@ class Table:
     source_columns: list = field(default_factory=list)   # list[(header_text, canonical|None)]
     regions: list = field(default_factory=list)          # list[(page, bbox)] the table occupies
     workbook: Optional[str] = None                       # set by the exporter, relative to tables.json
+    # columns[extra_from:] are source columns that map to no canonical column, kept under their own header
+    extra_from: Optional[int] = None
     # The table as found (normalize.RawTable): re-standardize it with another form or column mapping.
     raw: object = None
     overrides: dict = field(default_factory=dict)        # source column index → canonical name set by the user
 
     def to_json(self) -> dict:
-        return {"form": self.form, "title": self.title, "unit_name": self.unit_name, "year": self.year,
-                "money_unit": self.money_unit, "pages": list(self.pages), "empty": self.empty,
-                "columns": list(self.columns), "rows": [list(r) for r in self.rows],
-                "issues": [i.to_json() for i in self.issues], "workbook": self.workbook}
+        k = len(self.columns) if self.extra_from is None else self.extra_from
+        out = {"form": self.form, "title": self.title, "unit_name": self.unit_name, "year": self.year,
+               "money_unit": self.money_unit, "pages": list(self.pages), "empty": self.empty,
+               "columns": list(self.columns[:k]), "rows": [list(r[:k]) for r in self.rows],
+               "issues": [i.to_json() for i in self.issues], "workbook": self.workbook}
+        if k < len(self.columns):
+            out["extra_columns"] = {"columns": list(self.columns[k:]), "rows": [list(r[k:]) for r in self.rows]}
+        return out
 
 
 @dataclass

@@ -137,7 +137,7 @@ def _is_real_table(t) -> bool:
     """Headings and table-of-contents lines that looked like titles give tables with nothing in them."""
     if t.form == "unknown":
         return len(t.columns) >= 2 and bool(t.rows)
-    return bool(t.columns)
+    return bool(t.columns[:t.extra_from])
 
 
 def fill_document_meta(tables: list, cover: str = ""):

@@ -275,8 +275,8 @@ def test_a_header_with_a_lost_character_is_mapped_and_flagged():
 
 
 def test_a_header_that_only_resembles_a_column_stays_unmapped():
-    t, = _procurement(["面向小企业"])            # a short, different label: reported, not guessed
-    assert t.columns == ["项目名称", "合计"]
+    t, = _procurement(["面向小企业"])            # a short, different label: reported, not guessed, kept as printed
+    assert t.columns == ["项目名称", "合计", "面向小企业"] and t.extra_from == 2
     assert [i.code for i in t.issues if i.code in ("near_header", "unmapped_column")] == ["unmapped_column"]
 
 
@@ -303,3 +303,30 @@ def test_a_label_and_its_amount_in_one_cell_are_split():
     [t] = standardize(raw)
     assert t.rows[1][:3] == [None, "合计", 189767551]
     assert t.rows[2][1:3] == ["外交支出", "备注 5"]          # the label column is taken: the cell stays as printed
+
+
+def test_a_source_column_no_canonical_column_takes_is_kept_under_its_own_header(tmp_path):
+    from openpyxl import load_workbook
+
+    from converters.model import Document, RawTable
+    from converters.output.dataset import dataset_frame, document_record
+    from converters.output.workbook import write_table_workbook
+    from converters.standard.checks import run_checks
+    from converters.standard.normalize import standardize
+    header = [["科目编码"], ["科目名称"], ["合计"], ["基本支出"], ["项目支出"], ["预备费"], ["2022", "序号"]]
+    rows = [["201", "一般公共服务支出", "100.00", "60.00", "30.00", "10.00", "1"],
+            ["", "合计", "100.00", "60.00", "30.00", "10.00", "2"]]
+    raw = RawTable("general_expenditure", "一般公共预算支出表", header, [], rows, [[(1, (0, 0, 1, 1))] * 7] * 2, [1])
+    [t] = standardize(raw)
+    assert t.columns == ["科目编码", "科目名称", "合计", "基本支出", "项目支出", "预备费"]     # 序号 is layout
+    run_checks([t])
+    kept = [i for i in t.issues if i.code == "unmapped_column"]
+    assert [(i.col, "预备费" in i.message) for i in kept] == [(5, True)]
+    # the row sums do not raise false alarms: the difference is the kept column
+    assert {i.severity for i in t.issues if i.code == "row_total_mismatch"} == {"warning"}
+    data = t.to_json()
+    assert data["columns"] == t.columns[:5] and data["extra_columns"] == {"columns": ["预备费"], "rows": [[10.0], [10.0]]}
+    write_table_workbook(t, tmp_path / "t.xlsx", "x.pdf")
+    assert "预备费" in [c.value for c in load_workbook(tmp_path / "t.xlsx").active[3]]
+    frame = dataset_frame([document_record(Document("x.pdf", 1, [t]), "x.pdf")])
+    assert set(frame[frame["column"] == "预备费"]["value"]) == {10.0}

@@ -198,7 +198,7 @@ def test_map_column(sample_pdf, data_dir):
     s.map_column(ti, src, None)
     t = s.tables[ti]
     assert "政府性基金预算" not in t.columns and t.source_columns[src][1] is None
-    assert any(x.code == "unmapped_column" for x in t.issues)
+    assert any(x.code == "column_left_out" for x in t.issues)          # the user's choice, said, not a warning
     s.map_column(ti, src, "政府性基金预算")          # overrides accumulate per table
     assert "政府性基金预算" in s.tables[ti].columns
     with pytest.raises(ReviewError):

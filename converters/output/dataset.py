@@ -176,9 +176,19 @@ def _recognized_tables(records: list):
             form = catalogue().get(t["form"])
             if form is None:
                 continue
+            t = with_extra_columns(t)
             pages = r.row_pages[k] if k < len(r.row_pages) else []
             pages = list(pages) + [None] * (len(t["rows"]) - len(pages))
             yield r, k, t, form, pages, t["unit_name"] or unit, t["year"] or year
+
+
+def with_extra_columns(t: dict) -> dict:
+    """A tables.json table with its kept unmapped source columns (extra_columns) after the canonical ones."""
+    extra = t.get("extra_columns")
+    if not extra:
+        return t
+    return {**t, "columns": t["columns"] + extra["columns"],
+            "rows": [a + b for a, b in zip(t["rows"], extra["rows"])], "canonical": len(t["columns"])}
 
 
 def consolidated_frames(records: list) -> dict:
@@ -204,6 +214,8 @@ def dataset_frame(records: list) -> pd.DataFrame:
     for r, k, t, form, pages, unit, year in _recognized_tables(records):
         layout = _layout(form, t["columns"])
         kinds = catalogue().column_kinds(form.id, t["columns"])
+        labels_of_row = [c for c, kd in enumerate(kinds) if kd in LABEL_KINDS]
+        layout.update({j: labels_of_row for j in range(t.get("canonical", len(t["columns"])), len(t["columns"]))})
         for i, (row, page) in enumerate(zip(t["rows"], pages)):
             for j, labels in layout.items():
                 value = row[j] if j < len(row) else None

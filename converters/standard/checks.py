@@ -259,9 +259,20 @@ def _check_rows(v: _View, eq: dict) -> list:
         text = f"{v.label(r)} 的{eq['total']} {shown} ≠ {' + '.join(cols)} = {_fmt(s, v.shown)}"
         issue = _verdict("row_total_mismatch", "error", diff, _tol(n, v.places), text, v.shown,
                          r, v.col[eq["total"]])
+        if issue and issue.severity == "error" and _closed_by_kept_columns(v, r, diff, n):
+            issue = Issue(issue.code, "warning", issue.message + "；差额等于按原表头保留的未对应列之和：该列可能是"
+                          "本表式没有的构成项，请在列映射中核对", issue.row, issue.col)
         if issue:
             issues.append(issue)
     return issues
+
+
+def _closed_by_kept_columns(v: _View, r: int, diff: Decimal, n: int) -> bool:
+    """Do the kept unmapped columns of row r (a reserve fund, 结转下年资金 …) add up to the difference?"""
+    if v.t.extra_from is None:
+        return False
+    extra = [x for x in (_num(c) for c in v.t.rows[r][v.t.extra_from:]) if x is not None]
+    return bool(extra) and abs(diff - sum(extra, Decimal(0))) <= _tol(n + len(extra), v.places)
 
 
 def _check_products(v: _View, rule: dict) -> list:

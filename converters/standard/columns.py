@@ -6,6 +6,7 @@ misses (a misprint, an OCR slip) are mapped and flagged; 序号 / 栏次 columns
 from __future__ import annotations
 
 import difflib
+import re
 
 from ..catalogue import Form, catalogue, match_score, norm
 
@@ -67,10 +68,22 @@ def near_headers(form: Form, headers: list, mapping: list) -> dict:
 
 
 def is_layout_column(fragments: list) -> bool:
-    """序号 / 栏次 columns (but not 政府采购目录序号, whose last line alone reads 序号)."""
-    return "".join(norm(f) for f in fragments) in catalogue().layout_headers or (
-        len(fragments) > 1 and norm(fragments[-1]) in catalogue().layout_headers
-        and norm(fragments[-2]) in catalogue().layout_headers)
+    """序号 / 栏次 columns, also under a year ("2022 序号") or labelled both ("序号栏次"); but not 政府采购目录序号,
+    whose last line alone reads 序号."""
+    layout = catalogue().layout_headers
+    joined = re.sub(r"^(?:19|20)\d{2}年?度?", "", "".join(norm(f) for f in fragments))
+    return _made_of(joined, layout) or (
+        len(fragments) > 1 and norm(fragments[-1]) in layout and norm(fragments[-2]) in layout)
+
+
+def _made_of(text: str, labels: frozenset) -> bool:
+    """Is `text` one or more of `labels` side by side?"""
+    if not text:
+        return False
+    ok = [True] + [False] * len(text)
+    for i in range(1, len(text) + 1):
+        ok[i] = any(ok[i - len(x)] and text[i - len(x):i] == x for x in labels if 0 < len(x) <= i)
+    return ok[-1]
 
 
 def _sides(form: Form, headers: list, cols: list):

@@ -63,7 +63,7 @@ def standardize(raw: RawTable, form_id: Optional[str] = None, overrides: Optiona
     if not form.sides:
         raw = unfold_blocks(raw)
     table = _standard_table(form, raw, overrides or {})
-    if not table.columns and any(any(c.strip() for c in r) for r in raw.rows):
+    if not table.columns[:table.extra_from] and any(any(c.strip() for c in r) for r in raw.rows):
         return [_unmatched_table(raw, form)]
     return [table]
 
@@ -106,6 +106,25 @@ def _base(raw: RawTable, form_id: str) -> Table:
 
 # In a grid of unknown meaning only printed amounts become numbers; "201", "06" may be codes.
 _RAW_AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$")
+
+
+def _raw_value(text: str):
+    """A cell of unknown meaning: printed amounts as numbers, anything else (codes too) as text."""
+    return parse_number(text) if _RAW_AMOUNT.match(text or "") else (clean_text(text) if text else None)
+
+
+def _extra_column_names(header: list, extras: list, taken: list) -> list:
+    """Names of the kept unmapped source columns: their header text, never one of the form's canonical names."""
+    names, seen = [], set(taken)
+    for i in extras:
+        frags = [c for f in header[i] if (c := clean_text(f))]
+        name = "/".join(dict.fromkeys(frags)) or f"源表第{i + 1}列"
+        unique, k = name, 2
+        while unique in seen:
+            unique, k = f"{name}（{k}）", k + 1
+        seen.add(unique)
+        names.append(unique)
+    return names
 
 
 def _unknown_table(raw: RawTable) -> Table:
@@ -160,17 +179,25 @@ def _standard_table(form: Form, raw: RawTable, overrides: dict) -> Table:
     layout = {i for i in range(n) if is_layout_column(header[i])}
     t.source_columns = [("".join(header[i]), mapping[i]) for i in range(n)]
     present = [c.name for c in form.columns if c.name in set(filter(None, mapping))]
-    t.columns = present
+    # Source columns that map to no canonical column are kept after the canonical ones, under their own header
+    # (not the layout columns, nor those the user left out in the GUI)
+    extras = [i for i in range(n) if mapping[i] is None and i not in layout and i not in overrides
+              and (header[i] or any(r[i] for r in raw.rows if i < len(r)))]
+    extra_names = _extra_column_names(header, extras, form.column_names)
+    t.columns = present + extra_names
+    t.extra_from = len(present) if extras else None
     kinds = {c.name: c.kind for c in form.columns}
     for i, name in near.items():
         if mapping[i] == name:
             t.issues.append(Issue("near_header", "warning", f"源表列“{''.join(header[i])}”按相近的列名对应到“{name}”，"
                                   "请核对（可在列映射中更改）", None, present.index(name)))
-    for i in range(n):
-        if mapping[i] is None and i not in layout and (header[i] or any(r[i] for r in raw.rows if i < len(r))):
-            label = "".join(header[i]) or "（无表头）"
-            t.issues.append(Issue("unmapped_column", "warning",
-                                  f"源表列“{label}”无对应标准列，未导出（可在界面中指定）", None, None))
+    for i, name in overrides.items():
+        if name is None and 0 <= i < n and i not in layout:
+            t.issues.append(Issue("column_left_out", "info", f"源表列“{''.join(header[i]) or i + 1}”按更正不导出",
+                                  None, None))
+    for k, (i, name) in enumerate(zip(extras, extra_names)):
+        t.issues.append(Issue("unmapped_column", "warning", f"源表列“{''.join(header[i]) or name}”无对应标准列，"
+                              "按原表头保留在表末（可在列映射中指定标准列）", None, len(present) + k))
     label_col = _label_after(form, mapping[next(iter(parts))]) if parts else None
     for r, src in zip(raw.rows, raw.sources):
         row = {}
@@ -197,9 +224,11 @@ def _standard_table(form: Form, raw: RawTable, overrides: dict) -> Table:
                 v = "".join(v) or None
             values.append(_value(kinds[name], v))
         _split_label_and_number(values, [kinds[name] for name in present])
+        values += [_raw_value(r[i] if i < len(r) else "") for i in extras]
         if any(v is not None for v in values):
             t.rows.append(values)
-            t.sources.append([cell_src.get(name) for name in present])
+            t.sources.append([cell_src.get(name) for name in present]
+                             + [CellSource(*src[i]) if i < len(r) and r[i] else None for i in extras])
     _rebuild_split_codes(t, form)
     if raw.empty_marker or not _has_numbers(t):
         if raw.empty_marker or all(_is_total_or_blank(r, t) for r in t.rows):
@@ -248,7 +277,7 @@ def _has_numbers(t: Table) -> bool:
 
 
 def _is_total_or_blank(row, t: Table) -> bool:
-    texts = [v for v in row if isinstance(v, str)]
+    texts = [v for v in row[:t.extra_from] if isinstance(v, str)]
     return all(norm(strip_enum(x)) in catalogue().total_labels for x in texts)
 
 
@@ -259,10 +288,11 @@ def _rebuild_split_codes(t: Table, form: Form):
     Whether a 2-digit code after a 项 is another 项 or a new 款 is decided by the amounts: a 款's children
     cannot add up to more than the 款 itself. Rebuilt codes are reported (info), never guessed silently.
     """
-    for cj, col in enumerate(t.columns):
+    canonical = t.columns[:t.extra_from]
+    for cj, col in enumerate(canonical):
         if form.column(col).kind != "code":
             continue
-        amount_j = next((j for j, c in enumerate(t.columns) if form.column(c).kind == "amount"), None)
+        amount_j = next((j for j, c in enumerate(canonical) if form.column(c).kind == "amount"), None)
         economic = col == "经济科目编码"
         lei = kuan = None
         kuan_left = None
