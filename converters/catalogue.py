@@ -4,6 +4,7 @@ files, never in code (docs/architecture.md)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import unicodedata
@@ -132,10 +133,39 @@ def catalogue() -> Catalogue:
                      layout)
 
 
+TEMPLATES_ENV = "BUDGETTABLES_TEMPLATES"    # folders of templates users saved (os.pathsep between them)
+USER_RANK = 1000                            # users' templates rank after the bundled families
+
+
 def load_families() -> list:
-    """The template families' files (resources/families/*.json, see its README.md), by rank."""
-    folder = resource_path("families")
-    return sorted((json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json")), key=lambda f: f["rank"])
+    """The template families' files (resources/families/*.json, see its README.md), then the templates users saved
+    (the same format, in the folders of $BUDGETTABLES_TEMPLATES; a file that cannot be read is left out), by rank."""
+    families = [json.loads(p.read_text(encoding="utf-8")) for p in resource_path("families").glob("*.json")]
+    for folder in filter(None, os.environ.get(TEMPLATES_ENV, "").split(os.pathsep)):
+        for path in sorted(Path(folder).glob("*.json")):
+            template = read_template(path)
+            if template is not None:
+                families.append({"rank": USER_RANK, **template})
+    return sorted(families, key=lambda f: f["rank"])
+
+
+def read_template(path) -> Optional[dict]:
+    """A user's template file, or None when it is not one (unreadable, not JSON, or naming unknown forms)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    columns = {f["id"]: {c["name"] for c in f["columns"]}
+               for f in json.loads(resource_path("forms.json").read_text(encoding="utf-8"))["forms"]}
+    if not isinstance(data, dict) or not isinstance(data.get("forms"), dict) or not set(data["forms"]) <= set(columns):
+        return None
+    forms = {}          # a user's template adds title keywords and header synonyms, nothing else
+    for fid, add in data["forms"].items():
+        titles = [str(x) for x in add.get("titles", []) if str(x).strip()]
+        synonyms = {c: [str(s) for s in v] for c, v in add.get("synonyms", {}).items() if c in columns[fid]}
+        forms[fid] = {"titles": titles, "synonyms": synonyms}
+    return {"id": str(data.get("id") or Path(path).stem), "name": str(data.get("name") or Path(path).stem),
+            "report": {"forms": [], "title_markers": []}, "forms": forms}
 
 
 def _add_to_form(entry: dict, additions: dict):

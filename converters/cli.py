@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from .batch import DEFAULT_TIMEOUT, BatchError, BatchSettings, Result, collect, run_batch
 from .output.dataset import REPORT_XLSX
+from .review.templates import activate_templates
 
 EXIT_OK, EXIT_FAILED, EXIT_NOTHING, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -59,6 +60,8 @@ def main(argv=None) -> int:
     ap.add_argument("--out", required=True, help="导出目录（每个文档一个子目录，另有汇总、合并表与数据集）")
     ap.add_argument("--overwrite", action="store_true", help="覆盖已存在的导出，并重新转换未改变的文档")
     ap.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="每个文档的时间上限（秒）")
+    ap.add_argument("--templates", metavar="DIR", action="append", default=[],
+                    help="应用此文件夹中保存的模板（在界面中“保存为模板”或导出的 .json 文件；可多次给出）")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="并行转换的进程数（默认：全部 CPU 核心）")
     ap.add_argument("--scheduler", metavar="ADDRESS",
                     help="Dask 调度器地址（如 tcp://10.0.0.5:8786）：每个文档作为集群上的一个任务；"
@@ -66,6 +69,11 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     if a.jobs < 1:
         ap.error("--jobs 至少为 1")
+    for folder in a.templates:
+        if not Path(folder).is_dir():
+            print(f"模板文件夹不存在：{folder}", file=sys.stderr)
+            return EXIT_NOTHING
+    activate_templates(*a.templates)
     settings = BatchSettings(out=Path(a.out), jobs=a.jobs, timeout=a.timeout, overwrite=a.overwrite,
                              scheduler=a.scheduler)
     sources, notices = collect(a.inputs, exclude=settings.out)

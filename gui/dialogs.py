@@ -39,8 +39,11 @@ def ask_yes_no(parent: QWidget, title: str, text: str, yes: str = "是", no: str
     return box.clickedButton() is yes_button
 
 
-def get_open_files(parent: QWidget, title: str, directory: str = "") -> list:
-    files, _ = QFileDialog.getOpenFileNames(parent, title, directory, PDF_FILTER)
+TEMPLATE_FILTER = "模板文件 (*.json);;所有文件 (*)"
+
+
+def get_open_files(parent: QWidget, title: str, directory: str = "", name_filter: str = PDF_FILTER) -> list:
+    files, _ = QFileDialog.getOpenFileNames(parent, title, directory, name_filter)
     return files
 
 

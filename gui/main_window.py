@@ -9,7 +9,10 @@ from PySide6.QtCore import QByteArray, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from converters.output.workbook import ExportExistsError, export_document, export_tables
-from converters.review import ReviewSession, document_summary
+from converters.model import ReportedError
+from converters.review import ReviewSession, document_summary, form_name
+from converters.review.templates import (activate_templates, export_templates, import_template, save_template,
+                                        template_from_table, user_templates_dir)
 from converters.version import APP_NAME, __version__
 
 from . import dialogs
@@ -31,6 +34,7 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else create_settings()
         self.data_dir = data_dir
         self.conversion = GUI_CONVERSION        # the settings every document is converted with
+        activate_templates(user_templates_dir(data_dir))      # the templates this user saved apply to every conversion
         self.session: Optional[ReviewSession] = None
         self._job: Optional[ConversionJob] = None
         self._preview_job: Optional[ConversionJob] = None      # the conversion whose first tables are shown
@@ -484,6 +488,47 @@ class MainWindow(QMainWindow):
             self.session.save()
         self.review.page_view.close_document()
         super().closeEvent(event)
+
+    # ------------------------------------------------------------------ templates users teach
+    @property
+    def templates_dir(self) -> Path:
+        return user_templates_dir(self.data_dir)
+
+    def save_template(self):
+        """The current table's form and column mapping, saved as a template the next documents follow."""
+        table = self.review.current_table
+        if table is None:
+            return
+        try:
+            path = save_template(template_from_table(table), self.templates_dir)
+        except ReportedError as e:
+            dialogs.show_info(self, "保存为模板", str(e))
+            return
+        dialogs.show_info(self, "保存为模板", f"已保存模板：以后转换的文档中同样标题或表头的表格将自动识别为"
+                                              f"“{form_name(table.form)}”。\n\n模板文件：{path}")
+
+    def import_template(self):
+        for path in dialogs.get_open_files(self, "导入模板", "", dialogs.TEMPLATE_FILTER):
+            try:
+                import_template(path, self.templates_dir)
+            except (ReportedError, OSError) as e:
+                dialogs.show_error(self, "导入模板", str(e))
+                return
+            self.show_status(f"已导入模板：{Path(path).name}")
+
+    def export_templates(self):
+        folder = dialogs.get_directory(self, "导出模板到文件夹")
+        if not folder:
+            return
+        target = Path(folder) / "预算表格模板.json"
+        if target.exists() and not dialogs.ask_yes_no(self, "导出模板", f"{target.name} 已存在，是否覆盖？"):
+            return
+        try:
+            export_templates(self.templates_dir, target)
+        except (ReportedError, OSError) as e:
+            dialogs.show_error(self, "导出模板", str(e))
+            return
+        self.show_status(f"已导出模板：{target}")
 
     def about(self):
         dialogs.show_info(self, "关于", f"{APP_NAME} {__version__}\n\n"

@@ -108,6 +108,10 @@ def create_actions(w: QMainWindow):
     w.review_tab_action = _action(w, "文档审阅", lambda: w.tabs.setCurrentIndex(0), ["Ctrl+1"])
     w.batch_tab_action = _action(w, "批量转换", lambda: w.tabs.setCurrentIndex(1), ["Ctrl+2"])
     w.about_action = _action(w, "关于", w.about)
+    w.save_template_action = _action(w, "保存为模板…", w.save_template, tip=(
+        "把当前表格的表式与列映射保存为模板：以后同样标题或表头的表格自动识别"))
+    w.import_template_action = _action(w, "导入模板…", w.import_template)
+    w.export_template_action = _action(w, "导出模板…", w.export_templates, tip="把已保存的模板导出为一个文件，供他人导入")
 
     mb = w.menuBar()
     m = mb.addMenu("文件(&F)")
@@ -119,9 +123,12 @@ def create_actions(w: QMainWindow):
     m.addAction(w.export_action)
     m.addAction(w.export_selected_action)
     m.addSeparator()
+    m.addAction(w.import_template_action)
+    m.addAction(w.export_template_action)
+    m.addSeparator()
     m.addAction(w.quit_action)
     _add(mb.addMenu("编辑(&E)"), w.undo_action, w.redo_action, None, w.paste_action, None, w.insert_above_action,
-         w.insert_below_action, w.delete_row_action)
+         w.insert_below_action, w.delete_row_action, None, w.save_template_action)
     _add(mb.addMenu("视图(&V)"), w.raw_action, None, w.zoom_in_action, w.zoom_out_action, w.fit_width_action, None,
          w.review_tab_action, w.batch_tab_action)
     _add(mb.addMenu("导航(&N)"), w.next_table_action, w.prev_table_action, None, w.next_flag_action,
@@ -146,7 +153,7 @@ def update_actions(w: QMainWindow, converting: bool, exporting: bool):
     w.redo_action.setText(f"重做 {s.redo_label}" if s and s.can_redo else "重做")
     w.export_action.setEnabled((has or not in_review) and not exporting)
     w.export_selected_action.setEnabled(has and in_review and not exporting)
-    for a in (w.paste_action, w.insert_above_action, w.insert_below_action, w.delete_row_action,
+    for a in (w.paste_action, w.insert_above_action, w.insert_below_action, w.delete_row_action, w.save_template_action,
               w.next_table_action, w.prev_table_action, w.next_flag_action, w.prev_flag_action):
         a.setEnabled(has)
     w.cancel_action.setEnabled(converting)

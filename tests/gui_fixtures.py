@@ -49,7 +49,7 @@ class Dialogs:
         self.questions.append((title, text))
         return self.answers.pop(0) if self.answers else True
 
-    def get_open_files(self, parent, title, directory=""):
+    def get_open_files(self, parent, title, directory="", name_filter=None):
         return list(self.files)
 
     def get_directory(self, parent, title, directory=""):
