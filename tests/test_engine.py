@@ -330,3 +330,14 @@ def test_a_source_column_no_canonical_column_takes_is_kept_under_its_own_header(
     assert "预备费" in [c.value for c in load_workbook(tmp_path / "t.xlsx").active[3]]
     frame = dataset_frame([document_record(Document("x.pdf", 1, [t]), "x.pdf")])
     assert set(frame[frame["column"] == "预备费"]["value"]) == {10.0}
+
+
+def test_a_ruled_table_with_amounts_but_no_title_is_output_not_skipped(tmp_path):
+    first, _ = g.budget_summary()
+    untitled, _ = g.shanxi_expenditure_summary(title="", meta_left=None, meta_right=None, label=None)
+    g.build_pdf(g.DocSpec([first, untitled]), tmp_path / "无标题.pdf")
+    doc = convert_document(tmp_path / "无标题.pdf")
+    assert [t.form for t in doc.tables] == ["budget_summary", "unknown"]
+    t = doc.tables[1]
+    assert t.title.endswith("页的无标题表格") and "功能分类科目/科目编码" in t.columns and len(t.rows) > 5
+    assert any("没有可识别的标题" in n for n in doc.notices)

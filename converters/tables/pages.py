@@ -19,6 +19,7 @@ from .hints import form_hint
 from .layout import Meta, Segment, band_texts, money_unit_in, parse_meta, split_page, strip_furniture
 from .performance.reader import PerformanceReader
 
+_AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
 COVER_PAGES = 3         # pages whose first lines make the cover text (the document's year when no table names one)
 
 
@@ -59,6 +60,7 @@ class PageTables:
         self.cover_lines: list = []
         self.uncertain: dict = {}
         self.contents: list = []
+        self.untitled = 0                 # ruled tables with amounts found under no title
         self.contents_page = None         # the last 目录 page (its entries may run onto the next page)
 
     def add_page(self, page: PageContent):
@@ -86,10 +88,23 @@ class PageTables:
                 meta = parse_meta(seg.meta_lines, seg.title.text)
                 self.current = OpenTable(seg.title.text, seg.title.form_id, meta)
             elif self.current is None or self.current.closed or not self.current.reaches_page_end:
+                self._untitled_table(seg)
                 continue
             _add_segment(self.current, seg, self.grid)
         if self.current is not None and self.current.closed:
             self._close_current()
+
+    def _untitled_table(self, seg: Segment):
+        """A ruled grid with amounts in its rows under no title (the title printed as an image, or none at all):
+        kept as a table of unknown form named after its page, never skipped; the next page may continue it."""
+        grid = build_grid(seg.page, seg.lines, self.grid) if seg.lines else None
+        if grid is None or grid.strategy != "ruled" or grid.ncols < 2 \
+                or sum(1 for r in grid.rows if any(_AMOUNT.match(c) for c in r)) < 2:
+            return
+        self._close_current()
+        self.current = OpenTable(f"第 {seg.page.number} 页的无标题表格", None, Meta(), grids=[grid],
+                                 page_widths=[seg.page.width], reaches_page_end=_reaches_page_end(seg))
+        self.untitled += 1
 
     def _close_current(self):
         if self.current is not None:
@@ -108,6 +123,8 @@ class PageTables:
             raise ConversionError(f"{self.name}：扫描件，OCR 未识别出任何文字（页面只有图像，没有文字层）")
         if self.image_pages:
             notices.append(f"{self.image_pages} 页只有图像（扫描页），OCR 未识别出文字，已跳过")
+        if self.untitled:
+            notices.append(f"{self.untitled} 张表格没有可识别的标题，已按未识别表格输出（以所在页命名）")
         return FoundTables(self.completed_tables(), notices, " ".join(self.cover_lines), dict(self.uncertain),
                            list(self.contents))
 
