@@ -314,6 +314,16 @@ def load_record(out: Path, result: Result) -> DocRecord:
     return DocRecord(result.source, result.status, result.name, result.seconds, None, data, pages)
 
 
+def _finished_before_the_stop(job: Job, out: Path) -> Optional[Result]:
+    """A document whose worker finished its export before the batch was stopped, though its result had not come
+    back yet: its folder's marker says so (done, from the same content)."""
+    marker = read_marker(Path(out) / job.name)
+    if not marker or marker.get("state") != "done" or marker.get("sha256") != job.digest:
+        return None
+    return Result(job.source, job.name, "converted", f"{Path(job.source).name}：{marker.get('tables', 0)} 张表",
+                  tables=marker.get("tables", 0), seconds=marker.get("seconds"))
+
+
 def run_batch(sources: list, settings: BatchSettings,
               on_result: Callable[[Result], None] = lambda r: None) -> BatchRun:
     """Convert `sources` (from `collect`): skip the unchanged, run the rest, then write the report, the
@@ -336,7 +346,9 @@ def run_batch(sources: list, settings: BatchSettings,
         interrupted = True
     for i in pending.values():
         job = items[i]
-        results.setdefault(i, Result(job.source, job.name, "not_run", f"{Path(job.source).name}：未转换（已中断）"))
+        if i not in results:
+            results[i] = _finished_before_the_stop(job, settings.out) or Result(
+                job.source, job.name, "not_run", f"{Path(job.source).name}：未转换（已中断）")
     ordered = [results[i] for i in range(len(items))]
     written = write_outputs([load_record(settings.out, r) for r in ordered], settings.out)
     return BatchRun(ordered, interrupted, written)

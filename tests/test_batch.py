@@ -324,6 +324,25 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_finished(tmp_path):
     assert "not_run" in set(report["status"])
 
 
+def test_a_document_exported_just_before_ctrl_c_counts_as_converted(tmp_path, monkeypatch):
+    """The worker finished a's export, its result was still on its way back when Ctrl+C came: a's folder marker
+    says it is done, so the report says converted (and a re-run skips it)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    spec, _ = g.sample_document()
+    g.build_pdf(spec, src / "a.pdf")
+    g.build_pdf(spec, src / "b.pdf")
+
+    def interrupted(jobs, settings):
+        batch.run_job(jobs[0], settings)           # exported, but its result never comes back
+        raise KeyboardInterrupt
+        yield                                      # a generator, as the runners are
+    monkeypatch.setattr(batch, "run_local", interrupted)
+    sources, _ = collect([src])
+    run = run_batch(sources, BatchSettings(out=tmp_path / "out", jobs=1))
+    assert run.interrupted and [r.status for r in run.results] == ["converted", "not_run"]
+
+
 def _hangs(job, settings, page_workers=1):
     """Stands in for run_job: 'hang.pdf' never returns (no page loop that could notice the time limit)."""
     while "hang" in job.source:
