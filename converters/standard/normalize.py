@@ -113,24 +113,10 @@ def _raw_value(text: str):
     return parse_number(text) if _RAW_AMOUNT.match(text or "") else (clean_text(text) if text else None)
 
 
-def _extra_column_names(header: list, extras: list, taken: list) -> list:
-    """Names of the kept unmapped source columns: their header text, never one of the form's canonical names."""
-    names, seen = [], set(taken)
-    for i in extras:
-        frags = [c for f in header[i] if (c := clean_text(f))]
-        name = "/".join(dict.fromkeys(frags)) or f"源表第{i + 1}列"
-        unique, k = name, 2
-        while unique in seen:
-            unique, k = f"{name}（{k}）", k + 1
-        seen.add(unique)
-        names.append(unique)
-    return names
-
-
 def _unknown_table(raw: RawTable) -> Table:
     t = _base(raw, "unknown")
     n = max((len(r) for r in raw.rows), default=len(raw.header))
-    t.columns = unknown_column_names(raw.header, n)
+    t.columns = header_column_names(raw.header, range(n), "列{}")
     for r, src in zip(raw.rows, raw.sources):
         t.rows.append([parse_number(v) if _RAW_AMOUNT.match(v or "") else (v or None) for v in r])
         t.sources.append([CellSource(p, b) if v else None for v, (p, b) in zip(r, src)])
@@ -139,13 +125,14 @@ def _unknown_table(raw: RawTable) -> Table:
     return t
 
 
-def unknown_column_names(header: list, n: int) -> list:
-    """Column names of a table of unknown form: its header text, a multi-row header joined top to bottom
-    ("支出功能分类科目/编码"; a merged label over several columns is in each of them), else 列N; unique."""
-    names, seen = [], set()
-    for j in range(n):
+def header_column_names(header: list, columns: list, fallback: str, taken=()) -> list:
+    """Names of source columns from their header text, a multi-row header joined top to bottom
+    ("支出功能分类科目/编码"; a merged label over several columns is in each of them); `fallback` (formatted with the
+    1-based column) where there is none; unique, and never one of `taken`."""
+    names, seen = [], set(taken)
+    for j in columns:
         frags = [c for f in (header[j] if j < len(header) else []) if (c := clean_text(f))]
-        name = "/".join(dict.fromkeys(frags)) or f"列{j + 1}"
+        name = "/".join(dict.fromkeys(frags)) or fallback.format(j + 1)
         unique, k = name, 2
         while unique in seen:
             unique, k = f"{name}（{k}）", k + 1
@@ -183,7 +170,7 @@ def _standard_table(form: Form, raw: RawTable, overrides: dict) -> Table:
     # (not the layout columns, nor those the user left out in the GUI)
     extras = [i for i in range(n) if mapping[i] is None and i not in layout and i not in overrides
               and (header[i] or any(r[i] for r in raw.rows if i < len(r)))]
-    extra_names = _extra_column_names(header, extras, form.column_names)
+    extra_names = header_column_names(header, extras, "源表第{}列", form.column_names)
     t.columns = present + extra_names
     t.extra_from = len(present) if extras else None
     kinds = {c.name: c.kind for c in form.columns}
