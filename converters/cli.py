@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections import Counter
 from pathlib import Path
@@ -33,6 +34,7 @@ class Progress:
 
     def __init__(self, total: int):
         self.failed = self.tables = 0
+        self.interrupt_requested = False
         self.bar = tqdm(total=total, unit="个文档", desc="转换", disable=None, dynamic_ncols=True)
 
     def __call__(self, result: Result):
@@ -48,6 +50,13 @@ class Progress:
         self.bar.update(1)
         if self.bar.n == self.bar.total:
             self.bar.set_description_str("写出汇总与数据集")
+        if self.interrupt_requested:
+            # Ctrl+C came while Python ran a finalizer, where its KeyboardInterrupt is only printed: stop here.
+            raise KeyboardInterrupt
+
+    def on_sigint(self, signum, frame):
+        self.interrupt_requested = True
+        raise KeyboardInterrupt
 
     def close(self):
         self.bar.close()
@@ -84,6 +93,7 @@ def main(argv=None) -> int:
         return EXIT_NOTHING
     settings.out.mkdir(parents=True, exist_ok=True)
     progress = Progress(len(sources))
+    previous = signal.signal(signal.SIGINT, progress.on_sigint)
     try:
         run = run_batch(sources, settings, progress)
     except BatchError as e:
@@ -96,6 +106,7 @@ def main(argv=None) -> int:
         print(f"无法写出汇总（{e.strerror or e}）：{e.filename or settings.out}", file=sys.stderr)
         return EXIT_FAILED
     finally:
+        signal.signal(signal.SIGINT, previous)
         progress.close()
     c = Counter(r.status for r in run.results)
     print(f"共 {len(run.results)} 个文档：已转换 {c['converted']}，未改变跳过 {c['skipped']}，失败 {c['failed']}"
