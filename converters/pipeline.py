@@ -22,6 +22,7 @@ from .standard.normalize import standardize
 from .standard.ocr_flags import flag_doubtful_enumerations, flag_uncertain_cells
 from .standard.performance import performance_tables
 from .tables.contents import missing_from_contents
+from .tables.numbering import missing_from_numbering
 from .tables.office import sheets_to_tables
 from .tables.pages import FoundTables, PageTables
 from .tables.performance.reader import PerformanceReader
@@ -60,13 +61,14 @@ def convert_document(path, settings: Union[None, dict, ConversionSettings] = Non
     forms = perf.finished_forms()
     doc.notices.extend(perf.notices)
     standardize_and_check(doc, found, performance_tables(forms))
-    check_contents(doc, found.contents)
+    check_contents(doc, found.contents, found.numbers)
     return doc
 
 
-def check_contents(doc: Document, contents: list):
-    """The tables the document's 目录 lists that no table answers to: `doc.missing` and a notice each; a document
-    with no table at all says why."""
+def check_contents(doc: Document, contents: list, numbers: list = ()):
+    """The tables the document's 目录 lists that no table answers to (without a 目录: the tables its numbering,
+    公开01表 …, names and the output lacks): `doc.missing` and a notice each; a document with no table at all
+    says why."""
     if contents and not doc.tables:
         doc.notices.append(f"目录列出 {len(contents)} 张表，但各页没有表格：表格可能另附在单独的文件中")
         return
@@ -74,6 +76,12 @@ def check_contents(doc: Document, contents: list):
         doc.missing.append({"title": entry.title, "page": entry.page})
         where = f"（目录中的第 {entry.page} 页）" if entry.page else ""
         doc.notices.append(f"目录列出的“{entry.title}”{where}没有找到：可能被删除、只有图片或版式无法识别")
+    if not contents:
+        pages = {p for t in doc.tables for p in t.pages}
+        for label, page in missing_from_numbering(list(numbers), pages):
+            doc.missing.append({"title": label, "page": page})
+            doc.notices.append(f"第 {page} 页标有“{label}”，但没有找到表格：可能只有图片或版式无法识别" if page else
+                               f"表格编号中缺少“{label}”：该表可能被删除或没有找到")
     if not doc.tables:
         doc.notices.append(NO_TABLES)
 

@@ -44,3 +44,23 @@ def test_a_table_nothing_fits_clearly_stays_unknown():
     raw = _raw("部门开支情况表", FIVE, ROWS)
     guessed = classify_by_content(raw)                      # a guess is always flagged for review
     assert guessed.form_id is None or guessed.issues[-1].code == "classified_by_content"
+
+
+def test_two_sided_tables_with_unfamiliar_titles_get_their_two_sided_form(tmp_path):
+    """收入 | 支出 side by side: a two-sided form, only for a table that has both sides; the row labels (上级补助收入,
+    其他收入) tell a 收支决算总表 from a 财政拨款收支决算总表 with the same four columns."""
+    import dataclasses
+
+    import finalgen as fg
+    summary, _ = g.budget_summary(title="2024年部门收支情况总览表")
+    final = dataclasses.replace(fg.summary(), title="2023年度部门收支决算情况总览表")
+    revenue, _ = g.shanxi_revenue_summary()
+    g.build_pdf(g.DocSpec([revenue, summary, final]), tmp_path / "两栏.pdf")
+    doc = convert_document(tmp_path / "两栏.pdf")
+    assert [t.form for t in doc.tables] == ["revenue_summary", "budget_summary", "final_summary"]
+    assert all(any(i.code == "classified_by_content" for i in t.issues) for t in doc.tables[1:])
+    assert doc.tables[2].columns == ["收入项目", "收入决算数", "支出项目", "支出决算数"]
+    # one side only: no two-sided form
+    one_side = _raw("收入情况一览表", [["收入", "项目"], ["收入", "决算数"], ["收入", "预算数"]],
+                    [["一、财政拨款收入", "1.00", "1.00"], ["二、其他收入", "2.00", "2.00"]])
+    assert classify_by_content(one_side).form_id is None

@@ -332,12 +332,15 @@ def test_a_source_column_no_canonical_column_takes_is_kept_under_its_own_header(
     assert set(frame[frame["column"] == "预备费"]["value"]) == {10.0}
 
 
-def test_a_ruled_table_with_amounts_but_no_title_is_output_not_skipped(tmp_path):
+@pytest.mark.parametrize("ruling", ["grid", "hlines", "none"])
+def test_a_table_with_amounts_but_no_title_is_output_not_skipped(tmp_path, ruling):
+    """Ruled, or only aligned columns of amounts (after a page of prose, so nothing continues)."""
     first, _ = g.budget_summary()
-    untitled, _ = g.shanxi_expenditure_summary(title="", meta_left=None, meta_right=None, label=None)
-    g.build_pdf(g.DocSpec([first, untitled]), tmp_path / "无标题.pdf")
+    untitled, _ = g.shanxi_expenditure_summary(title="", meta_left=None, meta_right=None, label=None, ruling=ruling)
+    prose = g.Narrative(["本部门主要职能是负责全县财政收支管理，编制年度预算草案并组织执行，以下为支出情况。"])
+    g.build_pdf(g.DocSpec([first, prose, untitled]), tmp_path / "无标题.pdf")
     doc = convert_document(tmp_path / "无标题.pdf")
     assert [t.form for t in doc.tables] == ["budget_summary", "unknown"]
     t = doc.tables[1]
-    assert t.title.endswith("页的无标题表格") and "功能分类科目/科目编码" in t.columns and len(t.rows) > 5
+    assert t.title == f"第 {t.pages[0]} 页的无标题表格" and any(c.endswith("科目编码") for c in t.columns) and len(t.rows) > 5
     assert any("没有可识别的标题" in n for n in doc.notices)

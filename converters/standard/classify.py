@@ -4,8 +4,9 @@ what its header and rows hold.
 Every catalogue form is tried on the table's header: the share of its data columns that map to the form's columns
 (at least one label or code column and one amount column), how many of the form's columns it fills, whether its
 codes are of the form's scheme (功能分类 201…, 经济分类 301…), how near its title is to the form's titles, and whether
-the form belongs to the template family of the document's other tables or of a marker its title holds (决算). The
-best form is taken only when it explains most of the columns and clearly beats the next one; the table is then
+the form belongs to the template family of the document's other tables or of a marker its title holds (决算), and
+whether the table prints the form's row labels (none of them rules a form with row labels out). A two-sided form
+(收入 | 支出) is tried only on a table with both sides. The best form is taken only when it explains most of the columns and clearly beats the next one; the table is then
 flagged `classified_by_content` for review. Otherwise it stays unknown.
 """
 from __future__ import annotations
@@ -14,16 +15,17 @@ import re
 from dataclasses import dataclass, replace
 from typing import Optional
 
-from ..catalogue import Form, catalogue, norm
+from ..catalogue import Form, catalogue, norm, strip_enum
 from ..model import Issue, RawTable
 from ..tables.contents import similar, title_key
-from .columns import is_layout_column, map_columns
+from .columns import form_sides, is_layout_column, map_columns
 
 MIN_EXPLAINED = 0.75     # share of the table's data columns that must map to the form
 MIN_MAPPED = 3           # columns that must map
 MARGIN = 0.15            # the best score must beat the next form's by this much
 _FUNCTIONAL = re.compile(r"^2\d{2}(?:\d{2}){0,2}$")
 _ECONOMIC = re.compile(r"^3\d{2}(?:\d{2})?$")
+_AMOUNTLIKE = re.compile(r"^[-−\d,.\s]*$")
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ def candidate(form: Form, raw: RawTable, codes: Optional[str], kin: frozenset = 
     data = [i for i, h in enumerate(raw.header) if h and not is_layout_column(h)]
     if not data:
         return None
+    if form.sides and len(form_sides(form, raw.header, data)) < 2:
+        return None          # a two-sided form only for a table with both sides (收入 | 支出)
     has_code = any(c.kind == "code" for c in form.columns)
     parts = [i for i in data if has_code and norm(raw.header[i][-1]) in catalogue().code_parts]   # 类 | 款 | 项
     mapping = map_columns(form, [["__code_part__"] if i in parts else h for i, h in enumerate(raw.header)])
@@ -79,7 +83,24 @@ def candidate(form: Form, raw: RawTable, codes: Optional[str], kin: frozenset = 
         scheme = 0.3 if ("经济" in code_names) == (codes == "economic") else -0.3
     title = max((similar(title_key(raw.title), t) for t in form.titles), default=0.0)
     family = 0.3 if form.id in kin else 0.0
-    return Candidate(form, explained + 0.5 * filled + scheme + title + family, explained, len(mapped))
+    rows = _row_label_share(form, raw)
+    if rows is None:
+        return None
+    return Candidate(form, explained + 0.5 * filled + scheme + title + family + rows, explained, len(mapped))
+
+
+def _row_label_share(form: Form, raw: RawTable) -> Optional[float]:
+    """Up to 0.4 for the form's own row labels printed in the table (事业收入 and 上级补助收入 tell a 收支总表 from a
+    财政拨款收支总表 of the same columns); None when the form has row labels and the table prints none of them
+    (项目 | 决算数 without 因公出国（境）费 is no 三公 table)."""
+    labels = [norm(strip_enum(x)) for x in form.spec.get("row_labels", [])]
+    if not labels:
+        return 0.0
+    # a form printed wide has its row labels in the header
+    cells = [c for r in raw.rows for c in r] + [f for h in raw.header for f in h]
+    texts = {norm(strip_enum(norm(c))) for c in cells if c and not _AMOUNTLIKE.match(c)}
+    found = sum(1 for x in labels if any(t.startswith(x) for t in texts))
+    return 0.4 * found / len(labels) if found else None
 
 
 def classify_by_content(raw: RawTable, document_forms: frozenset = frozenset()) -> RawTable:
@@ -89,7 +110,7 @@ def classify_by_content(raw: RawTable, document_forms: frozenset = frozenset()) 
         return raw
     codes = _codes_kind(raw)
     kin = family_forms(raw, document_forms)
-    found = sorted((c for f in catalogue().forms if not f.reader and not f.sides
+    found = sorted((c for f in catalogue().forms if not f.reader
                     if (c := candidate(f, raw, codes, kin)) is not None), key=lambda c: -c.score)
     if not found or found[0].explained < MIN_EXPLAINED:
         return raw

@@ -21,7 +21,7 @@ def map_columns(form: Form, headers: list) -> list:
     n = len(headers)
     result = [None] * n
     data_cols = [i for i in range(n) if not is_layout_column(headers[i])]
-    for side_cols, idxs in _sides(form, headers, data_cols):
+    for side_cols, idxs in form_sides(form, headers, data_cols):
         allowed = [c for c in form.columns if side_cols is None or c.name in side_cols]
         for qualified in (True, False):
             pairs = []
@@ -86,7 +86,7 @@ def _made_of(text: str, labels: frozenset) -> bool:
     return ok[-1]
 
 
-def _sides(form: Form, headers: list, cols: list):
+def form_sides(form: Form, headers: list, cols: list):
     """[(allowed canonical names or None, source column indexes)] for each side present."""
     if not form.sides or not cols:
         return [(None, cols)]

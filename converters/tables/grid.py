@@ -66,7 +66,7 @@ def is_data_block(lines: list, gap: float, hint: HeaderHint = HeaderHint()) -> b
         return not all(_is_concatenation(_hnorm(ln.text), hint.header_texts) for ln in lines)
     if any(_DECIMAL.match(t) for t in texts):
         return True
-    if hint.header_label is not None and sum(1 for t in texts if hint.header_label(t)) >= max(2, len(texts) / 2):
+    if _column_labels(lines, gap, hint):
         return False            # "合计  因公出国(境)费  公务接待费": column labels, though 合计 also starts rows
     labels = texts[1:2] if len(texts) > 1 and texts[0].isdigit() and len(texts[0]) <= 3 else texts[:1]   # 序号
     if hint.row_label is not None and labels and hint.row_label(labels[0]):
@@ -77,6 +77,21 @@ def is_data_block(lines: list, gap: float, hint: HeaderHint = HeaderHint()) -> b
     if _ENUM_START.match(first) and not any(len(t) > 30 for t in texts):
         return True
     return False
+
+
+def _column_labels(lines: list, gap: float, hint: HeaderHint) -> bool:
+    """Is a row the form's column labels side by side ("合计  因公出国(境)费  公务接待费")?"""
+    texts = [c[2].strip() for c in _chunks_of(lines, gap)]
+    return hint.header_label is not None and bool(texts) and \
+        sum(1 for t in texts if hint.header_label(t)) >= max(2, len(texts) / 2)
+
+
+def _below_column_labels(bands: list, gap: float, hint: HeaderHint) -> int:
+    """The first band below the last row of column labels above the first amount: nothing above a header row is
+    a body row (a wide table's group label, 公务用车购置及运行费, is also a row label of its narrow layout)."""
+    amounts = next((k for k, b in enumerate(bands)
+                    if any(_DECIMAL.match(c[2].strip()) for c in _chunks_of(b[2], gap))), len(bands))
+    return max((k + 1 for k in range(amounts) if _column_labels(bands[k][2], gap, hint)), default=0)
 
 
 def _left_only(lines: list, x0: float, x1: float) -> bool:
@@ -391,8 +406,9 @@ def build_grid(page: PageContent, lines: list, settings: GridSettings,
     x0 = min(l.x0 for l in lines)
     x1 = max(l.x1 for l in lines)
     bands = row_bands(lines, page, x0, x1, settings)
+    floor = _below_column_labels(bands, settings.chunk_gap, hint)
     first_data = next((k for k, b in enumerate(bands)
-                       if is_data_block(b[2], settings.chunk_gap, hint)
+                       if k >= floor and is_data_block(b[2], settings.chunk_gap, hint)
                        or (k > 0 and _left_only(b[2], x0, x1) and not _has_header_label(b[2], settings, hint))),
                       len(bands))
     # 栏次 rows (in the header or the body) are layout, not data.

@@ -17,6 +17,7 @@ from .contents import contents_entries, is_contents_page
 from .grid import HeaderHint, build_grid, header_texts
 from .hints import form_hint
 from .layout import Meta, Segment, band_texts, money_unit_in, parse_meta, split_page, strip_furniture
+from .numbering import table_numbers
 from .performance.reader import PerformanceReader
 
 _AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
@@ -46,6 +47,7 @@ class FoundTables:
     cover: str = ""                                 # first lines of the first pages (a year printed on the cover)
     uncertain: dict = field(default_factory=dict)   # page read by OCR → its low-confidence characters
     contents: list = field(default_factory=list)    # ContentsEntry: the tables the document's 目录 lists
+    numbers: list = field(default_factory=list)     # TableNumber: the tables' own numbered labels (公开01表 …)
 
 
 class PageTables:
@@ -60,6 +62,7 @@ class PageTables:
         self.cover_lines: list = []
         self.uncertain: dict = {}
         self.contents: list = []
+        self.numbers: list = []
         self.untitled = 0                 # ruled tables with amounts found under no title
         self.contents_page = None         # the last 目录 page (its entries may run onto the next page)
 
@@ -77,6 +80,8 @@ class PageTables:
             self.contents_page = page.number
         elif self.contents_page is not None and page.number == self.contents_page + 1:
             self.contents += contents_entries(lines, continued=True)
+        else:
+            self.numbers += table_numbers(lines, page.number)
         bands = band_texts(lines, page)
         lines = strip_furniture(self.perf.split_off_forms(page, lines), page, self.running)
         self.running |= bands
@@ -95,11 +100,10 @@ class PageTables:
             self._close_current()
 
     def _untitled_table(self, seg: Segment):
-        """A ruled grid with amounts in its rows under no title (the title printed as an image, or none at all):
+        """A grid with amounts in its rows under no title (the title printed as an image, or none at all):
         kept as a table of unknown form named after its page, never skipped; the next page may continue it."""
         grid = build_grid(seg.page, seg.lines, self.grid) if seg.lines else None
-        if grid is None or grid.strategy != "ruled" or grid.ncols < 2 \
-                or sum(1 for r in grid.rows if any(_AMOUNT.match(c) for c in r)) < 2:
+        if grid is None or not _holds_amounts(grid):
             return
         self._close_current()
         self.current = OpenTable(f"第 {seg.page.number} 页的无标题表格", None, Meta(), grids=[grid],
@@ -126,7 +130,18 @@ class PageTables:
         if self.untitled:
             notices.append(f"{self.untitled} 张表格没有可识别的标题，已按未识别表格输出（以所在页命名）")
         return FoundTables(self.completed_tables(), notices, " ".join(self.cover_lines), dict(self.uncertain),
-                           list(self.contents))
+                           list(self.contents), list(self.numbers))
+
+
+def _holds_amounts(grid) -> bool:
+    """A grid worth a table of its own without a title: ruled with amounts in two rows, or unruled with columns
+    of amounts (three rows with two amounts each; a list of figures in prose never lines up like that)."""
+    if grid.ncols < 2:
+        return False
+    amounts = [sum(1 for c in r if _AMOUNT.match(c)) for r in grid.rows]
+    if grid.strategy == "ruled":
+        return sum(1 for n in amounts if n) >= 2
+    return grid.ncols >= 3 and sum(1 for n in amounts if n >= 2) >= 3
 
 
 def _empty_marked(texts) -> bool:
