@@ -30,6 +30,7 @@ from .output.dataset import CONSOLIDATED_DIR, DocRecord, row_pages, write_output
 from .output.workbook import atomic_write, export_document, previous_export
 from .pipeline import Cancelled, convert_document
 from .review import document_summary, file_hash
+from .review.templates import activate_templates
 from .settings import DEFAULT, ConversionSettings
 from .sources import SUPPORTED_SUFFIXES
 from .sources.processes import exit_with
@@ -52,6 +53,7 @@ class BatchSettings:
     overwrite: bool = False
     scheduler: Optional[str] = None           # Dask scheduler address; None: local worker processes
     conversion: ConversionSettings = DEFAULT  # every document's conversion (page_workers set per run)
+    templates: tuple = ()                     # folders of users' templates, applied in every worker (Dask too)
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,7 @@ def run_job(job: Job, settings: BatchSettings, page_workers: int = 1) -> Result:
     reads a PDF's pages in that many processes (the cores the batch leaves idle)."""
     started = time.monotonic()
     name = Path(job.source).name
+    activate_templates(*settings.templates)       # a Dask worker does not inherit the batch's environment
     try:
         doc = convert_document(job.source, replace(settings.conversion, page_workers=page_workers),
                                cancel=lambda: time.monotonic() - started > settings.timeout)

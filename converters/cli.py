@@ -84,7 +84,7 @@ def main(argv=None) -> int:
             return EXIT_NOTHING
     activate_templates(*a.templates)
     settings = BatchSettings(out=Path(a.out), jobs=a.jobs, timeout=a.timeout, overwrite=a.overwrite,
-                             scheduler=a.scheduler)
+                             scheduler=a.scheduler, templates=tuple(str(Path(t).resolve()) for t in a.templates))
     sources, notices = collect(a.inputs, exclude=settings.out)
     for n in notices:
         print(n)

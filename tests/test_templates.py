@@ -78,6 +78,22 @@ def test_the_cli_applies_the_templates_of_a_folder(tmp_path, monkeypatch):
     assert missing.returncode == 2 and "模板文件夹不存在" in missing.stderr
 
 
+def test_a_batch_worker_applies_the_batchs_templates_without_its_environment(tmp_path, monkeypatch):
+    """A Dask worker inherits nothing of the batch's process: the templates travel in the batch's settings."""
+    from converters.batch import BatchSettings, collect, plan, run_job
+    folder = taught(tmp_path)
+    monkeypatch.setenv(TEMPLATES_ENV, "")          # (restored after the test)
+    catalogue.cache_clear()
+    (tmp_path / "in").mkdir()
+    unfamiliar(tmp_path / "in" / "第四份.pdf", seed=4)
+    sources, _ = collect([tmp_path / "in"])
+    settings = BatchSettings(out=tmp_path / "out", templates=(str(folder),))
+    [job] = plan(sources, settings)
+    assert run_job(job, settings).status == "converted"
+    data = json.loads((tmp_path / "out" / "第四份" / "tables.json").read_text("utf-8"))
+    assert data["tables"][0]["form"] == "expenditure_summary"
+
+
 def test_templates_are_shared_as_one_file(tmp_path):
     folder = taught(tmp_path)
     shared = export_templates(folder, tmp_path / "财政局模板.json")

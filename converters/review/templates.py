@@ -31,6 +31,8 @@ def activate_templates(*folders) -> None:
     """Make conversions in this process (and the worker processes it starts) apply the templates in `folders`."""
     current = [x for x in os.environ.get(TEMPLATES_ENV, "").split(os.pathsep) if x]
     wanted = list(dict.fromkeys(current + [str(Path(f)) for f in folders]))
+    if wanted == current:
+        return
     os.environ[TEMPLATES_ENV] = os.pathsep.join(wanted)
     catalogue.cache_clear()
 
