@@ -193,6 +193,24 @@ def clean_code(text: str):
     return t or None
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A text a spreadsheet would run as a formula (=…, +…, -… that is no number, @…, a leading tab or carriage
+    return) with a leading apostrophe, as OWASP recommends for CSV; other values unchanged. For CSV files and the
+    clipboard (workbooks store such text as text cells instead)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and \
+            not (value[0] in "+-" and _NUM.match(value.replace(",", ""))):
+        return "'" + value
+    return value
+
+
+def unescape_spreadsheet_safe(text: str) -> str:
+    """The text `spreadsheet_safe` neutralised, as it was (pasting what was copied gives the same cell)."""
+    return text[1:] if text.startswith("'") and spreadsheet_safe(text[1:]) == text else text
+
+
 
 # ---------------------------------------------------------------------------------------------- tables
 @dataclass

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHead
                                QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
 from converters.catalogue import catalogue
-from converters.model import Table
+from converters.model import Table, spreadsheet_safe, unescape_spreadsheet_safe
 from converters.output.workbook import page_span
 from converters.review import form_choices
 
@@ -87,7 +87,7 @@ class GridView(QTableView):
         for r in rows:
             cells = [(model.data(model.index(r, c), Qt.ItemDataRole.EditRole) or "") if (r, c) in chosen else ""
                      for c in cols]
-            lines.append("\t".join(str(x).replace("\t", " ").replace("\n", " ") for x in cells))
+            lines.append("\t".join(str(spreadsheet_safe(x)).replace("\t", " ").replace("\n", " ") for x in cells))
         text = "\n".join(lines)
         QApplication.clipboard().setText(text)
         return text
@@ -95,7 +95,8 @@ class GridView(QTableView):
     def paste_targets(self, text: str) -> list:
         """[(row, col, text)] that pasting tab-separated `text` sets: the block from the current cell on, or one
         value into every selected cell. Cells outside the table are included (the caller counts them)."""
-        block = [line.split("\t") for line in text.replace("\r\n", "\n").rstrip("\n").split("\n")] if text else []
+        block = [[unescape_spreadsheet_safe(v) for v in line.split("\t")]
+                 for line in text.replace("\r\n", "\n").rstrip("\n").split("\n")] if text else []
         if not block:
             return []
         selected = self.selectionModel().selectedIndexes()

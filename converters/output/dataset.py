@@ -25,7 +25,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from ..catalogue import UNKNOWN_FORM, UNKNOWN_FORM_NAME, Family, catalogue, norm
-from ..model import Document, Table
+from ..model import Document, Table, spreadsheet_safe
 from .workbook import BORDER, CREATOR, HEADER_FILL, atomic_write, cell_value, display_width, put_cell, sheet_title
 
 REPORT_XLSX = "汇总.xlsx"
@@ -282,7 +282,7 @@ def write_report(frame: pd.DataFrame, out: Path) -> list:
     ws.title = "汇总"
     _write_sheet(ws, [labels[c] for c in frame.columns], shown.itertuples(index=False, name=None), kinds)
     csv = out / REPORT_CSV
-    atomic_write(csv, lambda tmp: frame.to_csv(tmp, index=False, encoding=CSV_ENCODING))
+    atomic_write(csv, lambda tmp: _write_csv(frame, tmp))
     return [_save(wb, out / REPORT_XLSX, "批量转换汇总"), csv]
 
 
@@ -324,8 +324,16 @@ def _write_parquet(frame: pd.DataFrame, path) -> None:
 def write_dataset(frame: pd.DataFrame, out: Path) -> list:
     parquet, csv = out / DATASET_PARQUET, out / DATASET_CSV
     atomic_write(parquet, lambda tmp: _write_parquet(frame, tmp))
-    atomic_write(csv, lambda tmp: frame.to_csv(tmp, index=False, encoding=CSV_ENCODING))
+    atomic_write(csv, lambda tmp: _write_csv(frame, tmp))
     return [parquet, csv]
+
+
+def _write_csv(frame: pd.DataFrame, path) -> None:
+    """The frame as CSV, every text a spreadsheet would run as a formula neutralised (dataset.parquet keeps the
+    raw text)."""
+    texts = [c for c in frame.columns if frame[c].dtype == object or str(frame[c].dtype) in ("string", "str")]
+    safe = frame.assign(**{c: frame[c].map(spreadsheet_safe) for c in texts})
+    safe.to_csv(path, index=False, encoding=CSV_ENCODING)
 
 
 def write_outputs(records: list, out) -> list:
