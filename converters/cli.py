@@ -12,10 +12,12 @@ import signal
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Optional
 
 from tqdm import tqdm
 
 from .batch import DEFAULT_TIMEOUT, BatchError, BatchSettings, Result, collect, run_batch
+from .model import os_error_text, printable
 from .output.dataset import REPORT_XLSX
 from .review.templates import activate_templates
 
@@ -41,11 +43,11 @@ class Progress:
         self.tables += result.tables
         if result.status == "failed":
             self.failed += 1
-            self.bar.write(result.message, file=sys.stderr)
+            self.bar.write(printable(result.message), file=sys.stderr)
         else:
-            self.bar.write(result.message, file=sys.stdout)
+            self.bar.write(printable(result.message), file=sys.stdout)
             for n in result.notices:
-                self.bar.write(f"  提示：{n}", file=sys.stdout)
+                self.bar.write(f"  提示：{printable(n)}", file=sys.stdout)
         self.bar.set_postfix_str(f"表格 {self.tables}，失败 {self.failed}", refresh=False)
         self.bar.update(1)
         if self.bar.n == self.bar.total:
@@ -60,6 +62,17 @@ class Progress:
 
     def close(self):
         self.bar.close()
+
+
+def output_folder_problem(out: Path) -> Optional[str]:
+    """Why the export folder cannot be used (it cannot be created, or is not writable), or None."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        return f"无法创建导出目录 {printable(str(out))}：{os_error_text(e)}"
+    if not os.access(out, os.W_OK | os.X_OK):
+        return f"导出目录不可写（没有写入权限）：{printable(str(out))}"
+    return None
 
 
 def main(argv=None) -> int:
@@ -85,13 +98,19 @@ def main(argv=None) -> int:
     activate_templates(*a.templates)
     settings = BatchSettings(out=Path(a.out), jobs=a.jobs, timeout=a.timeout, overwrite=a.overwrite,
                              scheduler=a.scheduler, templates=tuple(str(Path(t).resolve()) for t in a.templates))
-    sources, notices = collect(a.inputs, exclude=settings.out)
+    missing = [p for p in a.inputs if not Path(p).exists()]
+    for p in missing:
+        print(f"{printable(p)}：文件或文件夹不存在", file=sys.stderr)
+    sources, notices = collect([p for p in a.inputs if p not in missing], exclude=settings.out)
     for n in notices:
         print(n)
     if not sources:
         print("没有找到可转换的文件", file=sys.stderr)
         return EXIT_NOTHING
-    settings.out.mkdir(parents=True, exist_ok=True)
+    problem = output_folder_problem(settings.out)
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_NOTHING
     progress = Progress(len(sources))
     previous = signal.signal(signal.SIGINT, progress.on_sigint)
     try:
@@ -103,7 +122,7 @@ def main(argv=None) -> int:
         print("已中断：汇总未写出；已完成的文档导出已保留，再次运行同一命令即可继续", file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as e:
-        print(f"无法写出汇总（{e.strerror or e}）：{e.filename or settings.out}", file=sys.stderr)
+        print(f"无法写出汇总：{os_error_text(e)}", file=sys.stderr)
         return EXIT_FAILED
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -115,4 +134,4 @@ def main(argv=None) -> int:
         print(f"已中断：已完成的 {c['converted'] + c['skipped']} 个文档已保留，{c['not_run']} 个未转换；"
               "再次运行同一命令即可继续", file=sys.stderr)
         return EXIT_INTERRUPTED
-    return EXIT_FAILED if c["failed"] else EXIT_OK
+    return EXIT_FAILED if c["failed"] or missing else EXIT_OK

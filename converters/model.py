@@ -10,9 +10,11 @@ Nothing here knows about PDFs, Qt or Excel: every stage reads and returns these 
 """
 from __future__ import annotations
 
+import errno
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from statistics import median
 from typing import NamedTuple, Optional, Union
 
@@ -323,5 +325,25 @@ def failure_message(name: str, exc: BaseException) -> str:
     if isinstance(exc, MemoryError):
         return f"{name}：内存不足，无法转换"
     if isinstance(exc, OSError):
-        return f"{name}：文件读写失败（{exc.strerror or exc}）"
+        return f"{name}：{os_error_text(exc)}"
     return f"{name}：转换失败（内部错误：{type(exc).__name__}: {exc}）"
+
+
+_OS_ERRORS = {errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已用完", errno.EACCES: "没有权限",
+              errno.EPERM: "没有权限", errno.EROFS: "只读的文件系统，不能写入", errno.ENOENT: "路径不存在",
+              errno.ENOTDIR: "路径中有一部分不是文件夹", errno.EISDIR: "是文件夹，不是文件",
+              errno.ENAMETOOLONG: "文件名太长", errno.EIO: "读写设备出错"}
+
+
+def os_error_text(exc: OSError) -> str:
+    """An OS error in Chinese with the path it concerns (the folder, for a temporary file of an atomic write)."""
+    path = exc.filename
+    if path is not None and Path(str(path)).name.startswith(".~"):
+        path = Path(str(path)).parent
+    what = _OS_ERRORS.get(exc.errno, exc.strerror or type(exc).__name__)
+    return f"{what}（{printable(str(path))}）" if path is not None else what
+
+
+def printable(text: str) -> str:
+    """`text` on one line: control characters (a newline in a file name) shown as escapes."""
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], text)

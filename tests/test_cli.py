@@ -1,5 +1,6 @@
 """The headless CLI as a user runs it: output contract, bad input, batches, overwrite protection, time limit."""
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -122,9 +123,47 @@ def test_bad_inputs_get_a_clear_message_and_do_not_stop_the_batch(sample_pdf, tm
     assert "prose.pdf：0 张表" in r.stdout and "提示：没有找到可识别的表格" in r.stdout
 
 
-def test_missing_file(tmp_path):
-    r = run_cli(tmp_path / "nope.pdf", "--out", tmp_path)
-    assert r.returncode == 1 and "nope.pdf" in r.stderr and "不存在" in r.stderr
+def test_missing_file(sample_pdf, tmp_path):
+    """Nothing to convert: exit 2 and no report; beside a real file: that one converts and the exit is 1."""
+    r = run_cli(tmp_path / "nope.pdf", "--out", tmp_path / "out")
+    assert r.returncode == 2 and "nope.pdf" in r.stderr and "不存在" in r.stderr
+    assert not (tmp_path / "out" / "汇总.xlsx").exists()
+    r = run_cli(tmp_path / "nope.pdf", sample_pdf[0], "--out", tmp_path / "out")
+    assert r.returncode == 1 and "nope.pdf：文件或文件夹不存在" in r.stderr
+    assert (tmp_path / "out" / sample_pdf[0].stem / "tables.json").is_file()
+
+
+def test_an_output_folder_that_cannot_be_created_is_one_line_not_a_traceback(sample_pdf, tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    r = run_cli(sample_pdf[0], "--out", blocker / "out")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines() == [f"无法创建导出目录 {blocker / 'out'}：路径中有一部分不是文件夹（{blocker / 'out'}）"]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root may write anywhere")
+def test_a_read_only_output_folder_is_named_in_chinese(sample_pdf, tmp_path):
+    out = tmp_path / "ro"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        r = run_cli(sample_pdf[0], "--out", out)
+    finally:
+        out.chmod(0o755)
+    assert r.returncode == 2 and "导出目录不可写" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_exports_honour_the_umask_and_a_newline_in_a_name_stays_on_one_line(sample_pdf, tmp_path):
+    odd = tmp_path / "in" / "第一行\n第二行.pdf"
+    odd.parent.mkdir()
+    odd.write_bytes(sample_pdf[0].read_bytes())
+    r = subprocess.run(["bash", "-c", f'umask 022 && exec "$0" "$@"', sys.executable, str(ROOT / "main.py"),
+                        "convert", str(odd.parent), "--out", str(tmp_path / "out")],
+                       capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "第一行\\n第二行.pdf：" in r.stdout and not any(line.startswith("第二行") for line in r.stdout.splitlines())
+    files = [f for f in (tmp_path / "out").rglob("*") if f.is_file()]
+    assert files and {oct(f.stat().st_mode & 0o777) for f in files} == {"0o644"}
 
 
 def test_time_limit_stops_a_document(tmp_path):
@@ -140,3 +179,13 @@ def test_large_document_converts(tmp_path):
     assert r.returncode == 0, r.stderr
     data = json.loads((tmp_path / "out" / "big" / "tables.json").read_text(encoding="utf-8"))
     assert data["pages"] == 300 and data["tables"]
+
+
+def test_os_errors_read_in_chinese_naming_the_folder_not_the_temporary_file(tmp_path):
+    import errno
+
+    from converters.model import failure_message
+    full = OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "导出" / ".~abc123.tmp"))
+    assert failure_message("a.pdf", full) == f"a.pdf：磁盘空间不足（{tmp_path / '导出'}）"
+    denied = PermissionError(errno.EACCES, "Permission denied", "/x/y\nz.xlsx")
+    assert failure_message("a.pdf", denied) == "a.pdf：没有权限（/x/y\\nz.xlsx）"

@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple, Optional
 
@@ -240,12 +241,27 @@ def build_workbook(table: Table, source_name: str) -> Workbook:
 
 # ---------------------------------------------------------------- files
 
+@lru_cache(maxsize=None)
+def process_umask() -> int:
+    """This process's umask (read from /proc where there is one: setting it to read it races other threads)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, write) -> None:
     """Call write(tmp_path), then rename the temporary file onto `path`; no partial file survives a failure."""
     fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~process_umask())     # as a plain write would (mkstemp makes it owner-only)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
