@@ -103,6 +103,15 @@ def _row_label_share(form: Form, raw: RawTable) -> Optional[float]:
     return 0.4 * found / len(labels) if found else None
 
 
+def confidence(best: Candidate, others: list) -> str:
+    """高 / 中 / 低: how clearly the content decides (the share of columns explained and the lead over the
+    runner-up); every assignment by content is flagged, this says how hard to look."""
+    lead = best.score - others[0].score if others else 1.0
+    if best.explained >= 0.95 and lead >= 0.5:
+        return "高"
+    return "中" if best.explained >= 0.85 and lead >= 0.3 else "低"
+
+
 def classify_by_content(raw: RawTable, document_forms: frozenset = frozenset()) -> RawTable:
     """`raw` with the form its content fits (flagged for review), or unchanged when none fits clearly.
     `document_forms`: the forms of the document's tables whose titles named them."""
@@ -117,7 +126,8 @@ def classify_by_content(raw: RawTable, document_forms: frozenset = frozenset()) 
     if len(found) > 1 and found[0].score - found[1].score < MARGIN:
         return raw
     best = found[0]
+    lead = f"，领先次选表式 {best.score - found[1].score:.2f}" if len(found) > 1 else ""
     issue = Issue("classified_by_content", "warning",
-                  f"标题未能对应到标准表式，按表头与内容判断为“{best.form.name}”（{best.mapped} 列对应），请核对"
-                  "（可在界面中更改表式）", None, None)
+                  f"标题未能对应到标准表式，按表头与内容判断为“{best.form.name}”（{best.mapped} 列对应，"
+                  f"可信度 {confidence(best, found[1:])}{lead}），请核对（可在界面中更改表式）", None, None)
     return replace(raw, form_id=best.form.id, issues=list(raw.issues) + [issue])
