@@ -304,7 +304,7 @@ def run_dask(jobs: list, settings: BatchSettings) -> Iterator[Result]:
 # ---------------------------------------------------------------------------------------------- the batch
 def load_record(out: Path, result: Result) -> DocRecord:
     """The report's view of one document: its export read back from out/<name>/."""
-    if result.status not in ("converted", "skipped"):
+    if result.status not in ("converted", "skipped", "earlier"):
         error = result.message if result.status == "failed" else None
         return DocRecord(result.source, result.status, None, result.seconds, error)
     folder = Path(out) / result.name
@@ -353,5 +353,22 @@ def run_batch(sources: list, settings: BatchSettings,
             results[i] = _finished_before_the_stop(job, settings.out) or Result(
                 job.source, job.name, "not_run", f"{Path(job.source).name}：未转换（已中断）")
     ordered = [results[i] for i in range(len(items))]
-    written = write_outputs([load_record(settings.out, r) for r in ordered], settings.out)
+    described = ordered + earlier_results(settings.out, {r.name for r in ordered})
+    written = write_outputs([load_record(settings.out, r) for r in described], settings.out)
     return BatchRun(ordered, interrupted, written)
+
+
+def earlier_results(out: Path, names: set) -> list:
+    """Documents an earlier run exported into `out` that this run did not name: the report, the consolidated
+    workbooks and the dataset describe every document under `out`, so a second run never shrinks them."""
+    found = []
+    for path in sorted(Path(out).rglob(MARKER)):
+        folder = path.parent
+        name = folder.relative_to(out).as_posix()
+        marker = read_marker(folder)
+        if name in names or not marker or marker.get("state") != "done" or not (folder / "tables.json").is_file():
+            continue
+        source = str(marker.get("source") or name)
+        found.append(Result(source, name, "earlier", f"{Path(source).name}：此前已转换",
+                            tables=marker.get("tables", 0), seconds=marker.get("seconds")))
+    return found

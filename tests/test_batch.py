@@ -442,3 +442,16 @@ def test_records_of_documents_held_in_memory(tmp_path):
     assert (failed.status, failed.error, failed.data) == ("failed", "b.pdf：不是 PDF 文件", None)
     assert held_record("c.pdf", "not_run", error="已取消").error is None
 
+
+
+def test_a_second_run_with_other_inputs_never_shrinks_the_batch_outputs(collection, tmp_path):
+    """The report, the dataset and 合并/ describe every document under --out, earlier runs' included."""
+    out = tmp_path / "out"
+    first = run_batch(collect([collection / "2023"])[0], BatchSettings(out=out, timeout=120, jobs=1))
+    assert [r.status for r in first.results] == ["converted"]
+    second = run_batch(collect([collection / "2024" / "乙局.pdf"])[0], BatchSettings(out=out, timeout=120, jobs=1))
+    assert [r.status for r in second.results] == ["converted"]         # this run's documents only
+    report = pd.read_csv(out / REPORT_CSV)
+    assert sorted(report["status"]) == ["converted", "earlier"]
+    assert set(report["folder"]) == {"甲局", "乙局"}
+    assert len(pd.read_parquet(out / "dataset.parquet")["source"].unique()) == 2

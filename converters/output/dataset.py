@@ -35,7 +35,8 @@ DATASET_PARQUET = "dataset.parquet"
 DATASET_CSV = "dataset.csv"
 CSV_ENCODING = "utf-8-sig"        # Excel shows the Chinese; pandas.read_csv reads it as it is
 
-STATUS_LABELS = {"converted": "已转换", "skipped": "未改变，已跳过", "failed": "失败", "not_run": "未转换（已中断）"}
+STATUS_LABELS = {"converted": "已转换", "skipped": "未改变，已跳过", "failed": "失败", "not_run": "未转换（已中断）",
+                 "earlier": "此前已转换（本次未指定）"}
 
 FRONT_COLUMNS = ("单位名称", "年度", "金额单位", "来源文件", "页码")
 FRONT_KINDS = ("text", None, "text", "text", None)
