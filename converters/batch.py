@@ -29,7 +29,7 @@ from .model import failure_message
 from .output.dataset import CONSOLIDATED_DIR, DocRecord, row_pages, write_outputs
 from .output.workbook import atomic_write, export_document, previous_export
 from .pipeline import Cancelled, convert_document
-from .review import document_summary, file_hash
+from .review import document_counts, document_summary, file_hash
 from .review.templates import activate_templates
 from .settings import DEFAULT, ConversionSettings
 from .sources import SUPPORTED_SUFFIXES
@@ -79,6 +79,7 @@ class Result:
     notices: list = field(default_factory=list)
     tables: int = 0
     seconds: Optional[float] = None
+    counts: dict = field(default_factory=dict)   # review.document_counts (converted or skipped documents)
 
 
 @dataclass
@@ -155,7 +156,8 @@ def plan_one(path: Path, name: str, settings: BatchSettings):
         if (marker is not None and marker.get("state") == "done" and marker.get("sha256") == digest
                 and (folder / "tables.json").is_file()):
             return Result(str(path), name, "skipped", f"{label}：已转换，文件未改变，跳过",
-                          tables=marker.get("tables", 0), seconds=marker.get("seconds"))
+                          tables=marker.get("tables", 0), seconds=marker.get("seconds"),
+                          counts=marker.get("counts", {}))
         if marker is None and previous_export(folder):
             return Result(str(path), name, "failed", f"{label}：导出目录 {folder} 已存在（使用 --overwrite 覆盖）")
     return Job(str(path), name, digest, replace=settings.overwrite or marker is not None)
@@ -181,7 +183,8 @@ def export_job(doc, job: Job, out: Path, started: float) -> Path:
     write_marker(folder, {**marker, "state": "exporting"})
     export_document(doc, out, overwrite=job.replace, stem=job.name)
     write_marker(folder, {**marker, "state": "done", "seconds": round(time.monotonic() - started, 3),
-                          "tables": len(doc.tables), "row_pages": [row_pages(t) for t in doc.tables]})
+                          "tables": len(doc.tables), "counts": document_counts(doc.tables, len(doc.missing)),
+                          "row_pages": [row_pages(t) for t in doc.tables]})
     return folder
 
 
@@ -201,7 +204,8 @@ def run_job(job: Job, settings: BatchSettings, page_workers: int = 1) -> Result:
         return _failed(job, failure_message(name, e), time.monotonic() - started)
     summary = document_summary(doc.tables, len(doc.missing))
     return Result(job.source, job.name, "converted", f"{name}：{summary} → {folder}",
-                  list(doc.notices), len(doc.tables), round(time.monotonic() - started, 3))
+                  list(doc.notices), len(doc.tables), round(time.monotonic() - started, 3),
+                  document_counts(doc.tables, len(doc.missing)))
 
 
 def crash_message(name: str, detail) -> str:
@@ -324,7 +328,7 @@ def _finished_before_the_stop(job: Job, out: Path) -> Optional[Result]:
     if not marker or marker.get("state") != "done" or marker.get("sha256") != job.digest:
         return None
     return Result(job.source, job.name, "converted", f"{Path(job.source).name}：{marker.get('tables', 0)} 张表",
-                  tables=marker.get("tables", 0), seconds=marker.get("seconds"))
+                  tables=marker.get("tables", 0), seconds=marker.get("seconds"), counts=marker.get("counts", {}))
 
 
 def run_batch(sources: list, settings: BatchSettings,

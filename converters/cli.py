@@ -7,6 +7,7 @@ documents already converted and unchanged. Here: arguments, the progress bar and
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -34,17 +35,21 @@ class Progress:
     """The progress bar (documents done, tables found, failures; only on a terminal) and the per-document
     lines: done and skipped on stdout, one line per failure on stderr."""
 
-    def __init__(self, total: int):
+    def __init__(self, total: int, mode: str = "lines"):
         self.failed = self.tables = 0
+        self.mode = mode                  # lines | quiet (failures only) | json (one JSON object a document)
         self.interrupt_requested = False
-        self.bar = tqdm(total=total, unit="个文档", desc="转换", disable=None, dynamic_ncols=True)
+        self.bar = tqdm(total=total, unit="个文档", desc="转换", disable=None if mode == "lines" else True,
+                        dynamic_ncols=True)
 
     def __call__(self, result: Result):
         self.tables += result.tables
-        if result.status == "failed":
-            self.failed += 1
+        self.failed += result.status == "failed"
+        if self.mode == "json":
+            print(json.dumps(result_record(result), ensure_ascii=False), flush=True)
+        elif result.status == "failed":
             self.bar.write(printable(result.message), file=sys.stderr)
-        else:
+        elif self.mode == "lines":
             self.bar.write(printable(result.message), file=sys.stdout)
             for n in result.notices:
                 self.bar.write(f"  提示：{printable(n)}", file=sys.stdout)
@@ -62,6 +67,15 @@ class Progress:
 
     def close(self):
         self.bar.close()
+
+
+def result_record(result: Result) -> dict:
+    """One document's line of `--json`: file, status, folder, the counts of its tables, message, notices."""
+    counts = {"tables": result.tables, "flagged": None, "unrecognized": None, "missing": None, "issues": None}
+    return {"file": result.source, "status": result.status,
+            "folder": result.name if result.status in ("converted", "skipped") else None,
+            **counts, **result.counts, "seconds": result.seconds, "message": result.message,
+            "notices": list(result.notices)}
 
 
 def output_folder_problem(out: Path) -> Optional[str]:
@@ -88,6 +102,11 @@ def main(argv=None) -> int:
     ap.add_argument("--scheduler", metavar="ADDRESS",
                     help="Dask 调度器地址（如 tcp://10.0.0.5:8786）：每个文档作为集群上的一个任务；"
                          "工作节点须能访问相同的输入与导出路径")
+    shown = ap.add_mutually_exclusive_group()
+    shown.add_argument("--quiet", action="store_true", help="只输出失败与中断的说明（stderr），不显示进度与每个文档的结果")
+    shown.add_argument("--json", action="store_true",
+                       help="每个文档在 stdout 输出一行 JSON（file、status、folder、tables、flagged、unrecognized、"
+                            "missing、issues、seconds、message、notices），供脚本读取")
     a = ap.parse_args(argv)
     if a.jobs < 1:
         ap.error("--jobs 至少为 1")
@@ -102,8 +121,10 @@ def main(argv=None) -> int:
     for p in missing:
         print(f"{printable(p)}：文件或文件夹不存在", file=sys.stderr)
     sources, notices = collect([p for p in a.inputs if p not in missing], exclude=settings.out)
+    mode = "json" if a.json else "quiet" if a.quiet else "lines"
     for n in notices:
-        print(n)
+        if mode != "quiet":
+            print(printable(n), file=sys.stdout if mode == "lines" else sys.stderr)
     if not sources:
         print("没有找到可转换的文件", file=sys.stderr)
         return EXIT_NOTHING
@@ -111,7 +132,7 @@ def main(argv=None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_NOTHING
-    progress = Progress(len(sources))
+    progress = Progress(len(sources), mode)
     previous = signal.signal(signal.SIGINT, progress.on_sigint)
     try:
         run = run_batch(sources, settings, progress)
@@ -128,8 +149,10 @@ def main(argv=None) -> int:
         signal.signal(signal.SIGINT, previous)
         progress.close()
     c = Counter(r.status for r in run.results)
-    print(f"共 {len(run.results)} 个文档：已转换 {c['converted']}，未改变跳过 {c['skipped']}，失败 {c['failed']}"
-          + (f"，未转换 {c['not_run']}" if c["not_run"] else "") + f"；汇总：{settings.out / REPORT_XLSX}")
+    if mode != "quiet":     # (--json: stdout holds only the documents' lines)
+        print(f"共 {len(run.results)} 个文档：已转换 {c['converted']}，未改变跳过 {c['skipped']}，失败 {c['failed']}"
+              + (f"，未转换 {c['not_run']}" if c["not_run"] else "") + f"；汇总：{settings.out / REPORT_XLSX}",
+              file=sys.stdout if mode == "lines" else sys.stderr)
     if run.interrupted:
         print(f"已中断：已完成的 {c['converted'] + c['skipped']} 个文档已保留，{c['not_run']} 个未转换；"
               "再次运行同一命令即可继续", file=sys.stderr)

@@ -189,3 +189,22 @@ def test_os_errors_read_in_chinese_naming_the_folder_not_the_temporary_file(tmp_
     assert failure_message("a.pdf", full) == f"a.pdf：磁盘空间不足（{tmp_path / '导出'}）"
     denied = PermissionError(errno.EACCES, "Permission denied", "/x/y\nz.xlsx")
     assert failure_message("a.pdf", denied) == "a.pdf：没有权限（/x/y\\nz.xlsx）"
+
+
+def test_json_gives_one_line_per_document_with_its_counts_and_quiet_only_failures(sample_pdf, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.pdf").write_bytes(sample_pdf[0].read_bytes())
+    badfiles.not_a_pdf(src / "坏.pdf")
+    r = run_cli(src, "--out", tmp_path / "out", "--json")
+    assert r.returncode == 1
+    lines = [json.loads(line) for line in r.stdout.splitlines()]
+    assert sorted(x["status"] for x in lines) == ["converted", "failed"]
+    good = next(x for x in lines if x["status"] == "converted")
+    assert good["folder"] == "a" and good["tables"] == len(sample_pdf[1])
+    assert {"flagged", "unrecognized", "missing", "issues", "seconds", "message", "notices"} <= set(good)
+    assert good["unrecognized"] == 0 and good["missing"] == 0
+    again = [json.loads(line) for line in run_cli(src, "--out", tmp_path / "out", "--json").stdout.splitlines()]
+    assert next(x for x in again if x["status"] == "skipped")["tables"] == good["tables"]
+    quiet = run_cli(src, "--out", tmp_path / "out2", "--quiet")
+    assert quiet.returncode == 1 and quiet.stdout == "" and quiet.stderr.count("坏.pdf") == 1

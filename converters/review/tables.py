@@ -92,3 +92,11 @@ def document_summary(tables: list, missing: int = 0) -> str:
     if missing:
         parts.append(f"缺 {missing} 张")
     return f"{len(tables)} 张表：" + "，".join(parts)
+
+
+def document_counts(tables: list, missing: int = 0) -> dict:
+    """The figures of `document_summary`, for scripts: tables, flagged (to review), unrecognized, missing and the
+    number of issues to review."""
+    kinds = [table_status(t)[0] for t in tables]
+    return {"tables": len(tables), "flagged": kinds.count("review"), "unrecognized": kinds.count("unknown"),
+            "missing": missing, "issues": sum(len(review_issues(t)) for t, k in zip(tables, kinds) if k == "review")}
