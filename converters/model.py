@@ -23,6 +23,21 @@ Value = Union[str, int, float, None]
 # ---------------------------------------------------------------------------------------------- severities
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+SHEET_FIRST_DATA_ROW = 4      # the workbooks' first data row (title, meta, header above): rows are named by it
+# What each issue code means, for people (the workbook's 校验 sheet shows both)
+ISSUE_NAMES = {"sum_mismatch": "合计与明细之和不符", "row_total_mismatch": "行合计不符", "balance_mismatch": "收支总计不平衡",
+               "cross_table_mismatch": "表间数据不一致", "rounding": "尾差", "invalid_code": "科目编码有误",
+               "invalid_number": "数值无法识别", "price_mismatch": "单价与数量不符", "missing_value": "缺少数值",
+               "empty_table": "空表", "unmapped_column": "未对应的列", "column_left_out": "不导出的列",
+               "near_header": "表头近似对应", "low_confidence": "识别把握不大", "doubtful_enumeration": "序号存疑",
+               "duplicate_form": "表式重复", "form_unmatched": "表头与表式不符", "classified_by_content": "按内容判断表式",
+               "column_mismatch": "列数不一致", "continued_table": "跨页表格"}
+
+
+def issue_name(code: str) -> str:
+    """'合计与明细之和不符（sum_mismatch）'; an unknown code as it is."""
+    name = ISSUE_NAMES.get(code)
+    return f"{name}（{code}）" if name else code
 SEVERITY_CELL_COLORS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}     # a flagged cell
 SEVERITY_ROW_COLORS = {"error": "FDEDEF", "warning": "FFF7DD", "info": "F1F6FC"}      # a flagged row
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableW
     QTreeWidgetItem
 
 from converters.catalogue import catalogue
-from converters.model import SEVERITY_LABELS, SEVERITY_RANK, Table
+from converters.model import SEVERITY_LABELS, SEVERITY_RANK, SHEET_FIRST_DATA_ROW, Table
 
 from .style import CELL_COLORS, SEVERITY_TEXT
 
@@ -41,7 +41,7 @@ class IssueList(QTreeWidget):
             if issue.row is None:
                 where = "整表"
             else:
-                where = f"第 {issue.row + 1} 行"
+                where = f"第 {issue.row + SHEET_FIRST_DATA_ROW} 行"
                 if issue.col is not None and 0 <= issue.col < len(t.columns):
                     where += f" · {t.columns[issue.col]}"
             item = QTreeWidgetItem([SEVERITY_LABELS.get(issue.severity, issue.severity), where, issue.message])

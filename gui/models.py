@@ -7,7 +7,7 @@ from typing import Optional
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont
 
-from converters.model import SEVERITY_LABELS, Table, most_severe
+from converters.model import SEVERITY_LABELS, SHEET_FIRST_DATA_ROW, Table, most_severe
 from converters.output.workbook import page_span
 from converters.review import column_kinds, form_name, review_issues, table_status
 
@@ -187,7 +187,7 @@ class GridModel(QAbstractTableModel):
                 return f"{self.table.columns[section]}（{KIND_LABELS.get(kind, '原始列')}）"
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return str(section + 1)
+            return str(section + SHEET_FIRST_DATA_ROW)       # the exported sheet's row, as messages name it
         if role == Qt.ItemDataRole.BackgroundRole and section in self._rows:
             return QBrush(CELL_COLORS[most_severe(self._rows[section])])
         return None

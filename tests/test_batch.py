@@ -18,7 +18,8 @@ import pdfgen as g
 from converters import batch
 from converters.batch import MARKER, BatchSettings, Job, Result, collect, read_marker, run_batch, unique_names
 from converters.model import Document, Table
-from converters.output.dataset import CONSOLIDATED_DIR, FRONT_COLUMNS, REPORT_CSV, REPORT_XLSX, held_record
+from converters.output.dataset import (CONSOLIDATED_DIR, FRONT_COLUMNS, REPORT_CSV, REPORT_XLSX, consolidated_name,
+                                       held_record)
 from converters.catalogue import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,8 +134,8 @@ def test_consolidated_workbooks(converted):
     out, _, _, _ = converted
     docs = {name: tables_json(out, name) for name in ("2023/甲局", "2024/乙局", "2024/甲局")}
     forms = {t["form"] for d in docs.values() for t in d["tables"] if t["form"] != "unknown"}
-    assert {p.stem for p in (out / CONSOLIDATED_DIR).glob("*.xlsx")} == forms
-    ws = load_workbook(out / CONSOLIDATED_DIR / "expenditure_summary.xlsx").active
+    assert {p.name for p in (out / CONSOLIDATED_DIR).glob("*.xlsx")} == {consolidated_name(catalogue().get(f)) for f in forms}
+    ws = load_workbook(out / CONSOLIDATED_DIR / consolidated_name(catalogue().get("expenditure_summary"))).active
     header = [c.value for c in ws[1]]
     assert tuple(header[:len(FRONT_COLUMNS)]) == FRONT_COLUMNS
     expected = [(name, t) for name, d in docs.items() for t in d["tables"] if t["form"] == "expenditure_summary"]

@@ -147,11 +147,14 @@ def test_flagged_cells(exported):
 def test_check_sheet(exported):
     _, folder = exported
     ws = open_first(folder, "01")["校验"]
-    assert [c.value for c in ws[1]] == ["行（Excel行号）", "列（列名）", "级别", "代码", "说明"]
-    assert [c.value for c in ws[2]] == [10, "合计", "错误", "sum_mismatch", "合计不等于各类之和"]
+    assert [c.value for c in ws[1]] == ["行（Excel行号）", "列（列名）", "级别", "问题（代码）", "说明"]
+    assert [c.value for c in ws[2]] == [10, "合计", "错误", "合计与明细之和不符（sum_mismatch）", "合计不等于各类之和"]
     assert [c.value for c in ws[4]] == [5, None, "警告", "row_sum", "行合计不符"]
     assert [c.value for c in ws[5]] == [None, None, "提示", "unmapped", "源表列“备注”未对应标准列"]
     assert ws.max_row == 5
+    # prints on the page's width, long messages wrapped
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0 and ws["E2"].alignment.wrap_text
     ws = open_first(folder, "04")["校验"]
     assert ws["A2"].value == "无校验问题"
 
@@ -285,3 +288,15 @@ def test_export_several_documents_one_failing_does_not_stop_the_others(tmp_path)
     again = export_documents([(2, doc, "b")], tmp_path, overwrite=True)
     assert again == [(2, tmp_path / "b", None, False)]
 
+
+
+def test_every_issue_code_the_engine_raises_has_a_chinese_name():
+    import re
+
+    from converters.model import ISSUE_NAMES
+    from converters.standard.checks import CHECK_KINDS, CROSS_TABLE, EMPTY_TABLE
+    root = Path(__file__).resolve().parent.parent / "converters"
+    raised = {m for f in root.rglob("*.py")
+              for m in re.findall(r"(?:Issue|_verdict)\(\s*\"([a-z_]+)\"", f.read_text(encoding="utf-8"))}
+    raised |= {c for k in CHECK_KINDS for c in k.codes} | set(CROSS_TABLE) | {EMPTY_TABLE}
+    assert raised and raised <= set(ISSUE_NAMES), raised - set(ISSUE_NAMES)

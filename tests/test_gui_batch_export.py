@@ -12,7 +12,8 @@ pd = pytest.importorskip("pandas")
 
 from openpyxl import load_workbook  # noqa: E402
 
-from converters.output.dataset import CONSOLIDATED_DIR, REPORT_CSV, REPORT_XLSX  # noqa: E402
+from converters.catalogue import catalogue  # noqa: E402
+from converters.output.dataset import CONSOLIDATED_DIR, REPORT_CSV, REPORT_XLSX, consolidated_name  # noqa: E402
 from gui_fixtures import WAIT, fake_dialogs, make_window, pdfs, window  # noqa: E402,F401
 
 
@@ -42,12 +43,12 @@ def test_batch_tab_exports_report_consolidated_and_dataset(qtbot, window, pdfs, 
     assert "不是 PDF" in report.loc[1, "error"] and report.loc[0, "expenditure_summary"] == 1
     assert load_workbook(out / REPORT_XLSX).active["C3"].value == "失败"
 
-    ws = load_workbook(out / CONSOLIDATED_DIR / "expenditure_summary.xlsx").active
+    ws = load_workbook(out / CONSOLIDATED_DIR / consolidated_name(catalogue().get("expenditure_summary"))).active
     header = [c.value for c in ws[1]]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
     assert {row[header.index("来源文件")] for row in rows} == {str(pdfs / "small.pdf"), str(pdfs / "other.pdf")}
     assert 12345.67 in [row[header.index("合计")] for row in rows]
-    assert (out / CONSOLIDATED_DIR / "three_public.xlsx").is_file()
+    assert (out / CONSOLIDATED_DIR / consolidated_name(catalogue().get("three_public"))).is_file()
 
     data = pd.read_parquet(out / "dataset.parquet")
     edited = data[(data["table"] == k) & (data["row"] == r) & (data["column"] == "合计")

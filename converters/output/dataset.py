@@ -26,7 +26,8 @@ from openpyxl.utils import get_column_letter
 
 from ..catalogue import UNKNOWN_FORM, UNKNOWN_FORM_NAME, Family, catalogue, norm
 from ..model import Document, Table, spreadsheet_safe
-from .workbook import BORDER, CREATOR, HEADER_FILL, atomic_write, cell_value, display_width, put_cell, sheet_title
+from .workbook import (BORDER, CREATOR, HEADER_FILL, atomic_write, cell_value, display_width, put_cell, safe_filename,
+                       sheet_title)
 
 REPORT_XLSX = "汇总.xlsx"
 REPORT_CSV = "summary.csv"
@@ -287,13 +288,20 @@ def write_report(frame: pd.DataFrame, out: Path) -> list:
     return [_save(wb, out / REPORT_XLSX, "批量转换汇总"), csv]
 
 
+def consolidated_name(form) -> str:
+    """The file of a form's consolidated workbook: its Chinese name, then its id ("支出总表_expenditure_summary.xlsx")."""
+    return f"{safe_filename(form.name, 40)}_{form.id}.xlsx"
+
+
 def write_consolidated(frames: dict, out: Path) -> list:
-    """合并/<form>.xlsx for each form; workbooks of forms no longer in the batch are removed."""
+    """合并/<表式名>_<form id>.xlsx for each form; workbooks of forms no longer in the batch are removed (and those
+    named by the form id alone, as earlier versions wrote them)."""
     folder = out / CONSOLIDATED_DIR
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for form in catalogue().forms:
-        path = folder / f"{form.id}.xlsx"
+        path = folder / consolidated_name(form)
+        (folder / f"{form.id}.xlsx").unlink(missing_ok=True)
         frame = frames.get(form.id)
         if frame is None:
             path.unlink(missing_ok=True)

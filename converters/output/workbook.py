@@ -23,16 +23,17 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 
 from ..catalogue import catalogue
-from ..model import (SEVERITY_CELL_COLORS, SEVERITY_LABELS, SEVERITY_ROW_COLORS, Document, ReportedError, Table,
-                     most_severe)
+from ..model import (SEVERITY_CELL_COLORS, SEVERITY_LABELS, SEVERITY_ROW_COLORS, SHEET_FIRST_DATA_ROW, Document,
+                     ReportedError, Table, issue_name, most_severe)
 from ..version import APP_NAME
 
 
 CREATOR = APP_NAME
 CHECK_SHEET = "校验"
-CHECK_HEADER = ("行（Excel行号）", "列（列名）", "级别", "代码", "说明")
+WRAP = Alignment(wrap_text=True, vertical="top")
+CHECK_HEADER = ("行（Excel行号）", "列（列名）", "级别", "问题（代码）", "说明")
 HEADER_ROW = 3
-FIRST_DATA_ROW = 4
+FIRST_DATA_ROW = SHEET_FIRST_DATA_ROW
 
 AMOUNT_FORMAT = "#,##0.00"
 COUNT_FORMAT = "#,##0"
@@ -170,8 +171,13 @@ def _write_data_sheet(ws, table: Table):
         ws.column_dimensions[get_column_letter(j)].width = min(50, max(8, w + 2))
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    _print_to_page_width(ws, landscape=len(table.columns) > 6)
+
+
+def _print_to_page_width(ws, landscape: bool):
+    """A4, every column on the page's width (as many pages down as it takes)."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if len(table.columns) > 6 else "portrait"
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
@@ -205,15 +211,19 @@ def _write_check_sheet(ws, table: Table):
     for r, issue in enumerate(table.issues, 2):
         col_name = table.columns[issue.col] if issue.col is not None and 0 <= issue.col < len(table.columns) else None
         values = (None if issue.row is None else FIRST_DATA_ROW + issue.row, col_name,
-                  SEVERITY_LABELS.get(issue.severity, issue.severity), issue.code, issue.message)
+                  SEVERITY_LABELS.get(issue.severity, issue.severity), issue_name(issue.code), issue.message)
         for j, value in enumerate(values, 1):
             put_cell(ws, r, j, _clean(value) if isinstance(value, str) else value)
     notes = ([] if table.issues else ["无校验问题"]) + (["本表无数据（原表为空表）"] if table.empty else [])
     for r, note in enumerate(notes, len(table.issues) + 2):
         put_cell(ws, r, 1, note)
-    for letter, width in zip("ABCDE", (14, 18, 8, 18, 80)):
+    for letter, width in zip("ABCDE", (10, 18, 6, 24, 70)):
         ws.column_dimensions[letter].width = width
+    for (cell,) in ws.iter_rows(min_row=2, min_col=5, max_col=5):
+        cell.alignment = WRAP                          # long messages wrap instead of running off the page
     ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    _print_to_page_width(ws, landscape=True)
 
 
 def _add_cell_styles(wb: Workbook):

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from ..catalogue import UNKNOWN_FORM, catalogue
-from ..model import Document, Issue, Table
+from ..model import SHEET_FIRST_DATA_ROW, Document, Issue, Table
 from ..standard.checks import CHECK_CODES, run_checks
 from ..standard.normalize import standardize
 from .journal import default_data_dir, file_hash, read_journal, write_journal
@@ -388,7 +388,7 @@ class ReviewSession:
         elif op["op"] == "insert_row" and not 0 <= op["row"] <= len(t.rows):
             raise ReviewError(f"“{t.title}”的插入位置已不存在，已跳过")
         elif op["op"] == "delete_row" and not 0 <= op["row"] < len(t.rows):
-            raise ReviewError(f"“{t.title}”第 {op['row'] + 1} 行已不存在，已跳过")
+            raise ReviewError(f"“{t.title}”第 {op['row'] + SHEET_FIRST_DATA_ROW} 行已不存在，已跳过")
         elif op["op"] in ("set_form", "map_column") and t.raw is None:
             raise ReviewError(f"“{t.title}”没有原始提取结果，已跳过")
         elif op["op"] == "map_column" and not 0 <= op["source"] < len(t.source_columns):
@@ -400,7 +400,7 @@ class ReviewSession:
     @staticmethod
     def _resolve_cell(t: Table, cell: dict) -> dict:
         if not (0 <= cell["row"] < len(t.rows)):
-            raise ReviewError(f"“{t.title}”第 {cell['row'] + 1} 行已不存在，已跳过")
+            raise ReviewError(f"“{t.title}”第 {cell['row'] + SHEET_FIRST_DATA_ROW} 行已不存在，已跳过")
         if not (0 <= cell["col"] < len(t.columns) and t.columns[cell["col"]] == cell["column"]):
             if cell["column"] not in t.columns:
                 raise ReviewError(f"“{t.title}”已没有“{cell['column']}”列，已跳过")

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Callable, Optional
 
 from ..catalogue import catalogue, resource_path
-from ..model import Issue, Table
+from ..model import SHEET_FIRST_DATA_ROW, Issue, Table
 
 
 _EPS = Decimal("1e-9")
@@ -154,7 +154,7 @@ class _View:
 
     def label(self, r: int, cols=None) -> str:
         parts = [_text(self.cell(r, c)) for c in (cols or self.labels)]
-        return " ".join(p for p in parts if p) or f"第{r + 1}行"
+        return " ".join(p for p in parts if p) or f"第{r + SHEET_FIRST_DATA_ROW}行"
 
     def total_row(self, cols=None) -> Optional[int]:
         """First row labelled 合计/总计 … (in `cols`, default: the label columns) holding no code."""
