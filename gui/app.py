@@ -1,11 +1,12 @@
 """Entry point of the desktop app: `gui.app.run(argv)` (argv: files or folders to open at start)."""
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -44,11 +45,14 @@ def _install_qt_translation(app: QApplication):
 def create_application(argv=None) -> QApplication:
     app = QApplication.instance()
     if app is None:
+        if sys.platform.startswith("linux") and not os.environ.get("LC_ALL"):
+            os.environ["LC_TIME"] = "zh_CN.UTF-8"    # Qt's file dialogs show dates in the system locale's format
         app = QApplication([sys.argv[0] if sys.argv else "budgettables"] + list(argv or []))
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APP_NAME)
     _install_qt_translation(app)
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))   # dates in Qt's dialogs
     if ICON.exists():
         app.setWindowIcon(QIcon(str(ICON)))
     _pick_font(app)

@@ -320,7 +320,7 @@ class BatchWidget(QWidget):
         """Set the export folder (asking for it when not given); False when the user cancels."""
         if out_root is None:
             start = self.settings.value("last_export_dir", "") if self.settings is not None else ""
-            out_root = dialogs.get_directory(self, "选择导出目录", start)
+            out_root = dialogs.get_directory(self, "选择导出目录", start, new_folder_allowed=True)
             if not out_root:
                 return False
         if self.settings is not None:

@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
         if out_root is not None:
             return str(out_root)
         start = self.settings.value("last_export_dir", "") or str(Path(self.session.doc.source).parent)
-        return dialogs.get_directory(self, "选择导出目录", start) or None
+        return dialogs.get_directory(self, "选择导出目录", start, new_folder_allowed=True) or None
 
     def export_all(self, out_root=None):
         """Export every table to out_root/<file stem>/ (the CLI's layout). In the batch tab: the whole batch."""
@@ -517,7 +517,7 @@ class MainWindow(QMainWindow):
             self.show_status(f"已导入模板：{Path(path).name}")
 
     def export_templates(self):
-        folder = dialogs.get_directory(self, "导出模板到文件夹")
+        folder = dialogs.get_directory(self, "导出模板到文件夹", new_folder_allowed=True)
         if not folder:
             return
         target = Path(folder) / "预算表格模板.json"

@@ -52,7 +52,7 @@ class Dialogs:
     def get_open_files(self, parent, title, directory="", name_filter=None):
         return list(self.files)
 
-    def get_directory(self, parent, title, directory=""):
+    def get_directory(self, parent, title, directory="", new_folder_allowed=False):
         return self.directory
 
     def open_folder(self, path):
