@@ -18,7 +18,7 @@ from converters.version import APP_NAME, __version__
 from . import dialogs
 from .batch import BatchWidget, expand_paths
 from .document_bar import DocumentBar, NoteBanner
-from .review_panel import ReviewPanel
+from .review_panel import ReviewPanel, default_main_sizes
 from .settings import add_recent_file, create_settings, int_list
 from .window_actions import create_actions, update_actions
 from .worker import GUI_CONVERSION, ConversionJob, FunctionJob
@@ -443,6 +443,9 @@ class MainWindow(QMainWindow):
             getattr(self.review, name).splitterMoved.connect(self._save_splitters)
         raw = self.settings.value("view/show_raw", False)
         self.review.set_raw_visible(str(raw).lower() in ("true", "1"))
+        fit = str(self.settings.value("view/page_fit", "width"))
+        self.review.page_view.set_fit(fit if fit in ("width", "page", "") else "width")
+        self.review.page_view.fit_changed.connect(lambda fit: self.settings.setValue("view/page_fit", fit))
 
     def showEvent(self, event):
         super().showEvent(event)
@@ -458,6 +461,8 @@ class MainWindow(QMainWindow):
             splitter = getattr(self.review, name)
             if len(sizes) == splitter.count() and sum(sizes) > 0:
                 splitter.setSizes(sizes)
+            elif name == "main_splitter":
+                splitter.setSizes(default_main_sizes(sum(splitter.sizes())))
         self._splitters_restored = True
 
     def _save_splitters(self, *_args):

@@ -60,6 +60,7 @@ class PageView(QWidget):
     """Shows one page of the document; `show_page(page, regions, cell)` outlines boxes on it."""
 
     page_changed = Signal(int)
+    fit_changed = Signal(str)               # 'width' | 'page' | '' (manual zoom): the user's choice, to remember
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -117,8 +118,10 @@ class PageView(QWidget):
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.toolbar.addWidget(self.zoom_label)
         self.zoom_in_button = button("＋", "放大（Ctrl++）", lambda: self.zoom_step(1))
-        self.fit_width_button = button("适合宽度", "页面宽度适合窗口（Ctrl+0）", self.fit_width)
+        self.fit_width_button = button("适合宽度", "表格（无表格时页面）宽度适合窗口（Ctrl+0）", self.fit_width)
         self.fit_page_button = button("整页", "整页显示", self.fit_page)
+        # The pane never gets narrower than its toolbar: no control disappears into an overflow menu.
+        self.setMinimumWidth(self.toolbar.sizeHint().width())
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -197,10 +200,10 @@ class PageView(QWidget):
         self.loupe.hide()
 
     def show_table(self, regions: list, pages: list):
-        """Show the first page of a table with its areas outlined, fitted to the width."""
+        """Show the first page of a table with its areas outlined, fitted as the user last chose (default: to the
+        width; a manual zoom is kept)."""
         self.set_regions(regions)
         first = min(self._regions) if self._regions else (min(pages) if pages else 1)
-        self._fit = "width"
         self.show_page(first)
         boxes = [b for b in (self._scene_box(first, x) for x in self._regions.get(first, [])) if b]
         if boxes:
@@ -281,7 +284,6 @@ class PageView(QWidget):
             z = next((s for s in ZOOM_STEPS if s > current * 1.01), ZOOM_STEPS[-1])
         else:
             z = next((s for s in reversed(ZOOM_STEPS) if s < current * 0.99), ZOOM_STEPS[0])
-        self._fit = None
         self.set_zoom(z)
 
     def zoom_in(self):
@@ -291,12 +293,20 @@ class PageView(QWidget):
         self.zoom_step(-1)
 
     def fit_width(self):
-        self._fit = "width"
-        self._apply_fit()
+        self.set_fit("width")
 
     def fit_page(self):
-        self._fit = "page"
+        self.set_fit("page")
+
+    @property
+    def fit(self) -> str:
+        return self._fit or ""
+
+    def set_fit(self, fit: str):
+        """'width' or 'page' (fitted on every resize and table), '' (keep the zoom)."""
+        self._fit = fit or None
         self._apply_fit()
+        self.fit_changed.emit(self.fit)
 
     def _apply_fit(self, redraw: bool = True):
         if not self._page:
@@ -304,13 +314,26 @@ class PageView(QWidget):
         w, h = self._page_size
         vw = max(50, self.view.viewport().width() - 24)
         vh = max(50, self.view.viewport().height() - 24)
-        z = vw / w if self._fit == "width" else min(vw / w, vh / h)
+        table = self._table_width()
+        z = vw / (table or w) if self._fit == "width" else min(vw / w, vh / h)
         self.set_zoom(z, keep_fit=True, redraw=redraw)
+        if self._fit == "width" and table:
+            boxes = [b for b in (self._scene_box(self._page, x) for x in self._regions.get(self._page, [])) if b]
+            self.view.ensureVisible(self._united(boxes), 0, 20)
+
+    def _table_width(self) -> float:
+        """The width (scene points, with a margin) of the table's areas on the page shown; 0 when none: "fit to
+        width" fits the table, which is what the user reads, not the page's margins."""
+        boxes = [b for b in (self._scene_box(self._page, x) for x in self._regions.get(self._page, [])) if b]
+        if not boxes:
+            return 0.0
+        return min(self._page_size[0], max(b[2] for b in boxes) - min(b[0] for b in boxes) + 24)
 
     def set_zoom(self, zoom: float, keep_fit: bool = False, redraw: bool = True):
         zoom = max(ZOOM_STEPS[0], min(ZOOM_STEPS[-1], zoom))
-        if not keep_fit:
+        if not keep_fit and self._fit:
             self._fit = None
+            self.fit_changed.emit("")
         old_scale = self._render_scale(self._zoom)
         self._zoom = zoom
         self.view.resetTransform()

@@ -17,6 +17,14 @@ from .page_view import PageView
 from .table_views import FlaggedCellDelegate, FormCombo, GridView, TableHeading, fit_columns, setup_table_view
 
 
+
+def default_main_sizes(width: int) -> list:
+    """The table list, the page and the standardized table across `width` pixels: a narrow list, the page and the
+    table sharing the rest evenly (the page readable at fit-to-width: 1366 px gives it about 560)."""
+    listing = max(240, min(340, round(0.2 * width)))
+    page = (width - listing) // 2
+    return [listing, page, width - listing - page]
+
 class ReviewPanel(QWidget):
     status_message = Signal(str)
     history_changed = Signal()              # undo / redo availability or texts changed
@@ -43,9 +51,9 @@ class ReviewPanel(QWidget):
         self.main_splitter.addWidget(self.page_view)
         self.main_splitter.addWidget(self.right_splitter)
         self.main_splitter.setStretchFactor(0, 0)
-        self.main_splitter.setStretchFactor(1, 2)
-        self.main_splitter.setStretchFactor(2, 3)
-        self.main_splitter.setSizes([340, 390, 670])
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setStretchFactor(2, 1)
+        self.main_splitter.setSizes(default_main_sizes(1400))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.main_splitter)
