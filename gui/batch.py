@@ -18,7 +18,7 @@ from converters.output.dataset import CONSOLIDATED_DIR, REPORT_XLSX, held_record
 from converters.output.workbook import export_documents
 
 from . import dialogs
-from .batch_model import STATE_TEXT, BatchItem, BatchModel, ProgressDelegate
+from .batch_model import STATE_TEXT, BatchItem, BatchModel, LeftElidedDelegate, ProgressDelegate
 from .worker import ConversionJob, FunctionJob
 
 
@@ -64,6 +64,7 @@ class BatchWidget(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setItemDelegateForColumn(0, LeftElidedDelegate(self.view))
         self.view.setItemDelegateForColumn(2, ProgressDelegate(self.view))
         self.view.verticalHeader().setDefaultSectionSize(26)
         self.view.setWordWrap(False)

@@ -42,6 +42,7 @@ class BatchModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.items: list = []
+        self._names: list = []         # distinguishing_names of the items (recomputed when the list changes)
 
     def add(self, paths: list) -> int:
         known = {str(i.path.resolve()) for i in self.items}
@@ -54,13 +55,17 @@ class BatchModel(QAbstractTableModel):
         if new:
             self.beginInsertRows(QModelIndex(), len(self.items), len(self.items) + len(new) - 1)
             self.items.extend(new)
+            self._names = distinguishing_names([i.path for i in self.items])
             self.endInsertRows()
+            if len(self.items) > len(new):         # earlier rows may now need a folder to be told apart
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self.items) - 1, 0))
         return len(new)
 
     def remove(self, rows: list):
         for r in sorted(rows, reverse=True):
             self.beginRemoveRows(QModelIndex(), r, r)
             del self.items[r]
+            self._names = distinguishing_names([i.path for i in self.items])
             self.endRemoveRows()
 
     def changed(self, item: BatchItem):
@@ -86,7 +91,7 @@ class BatchModel(QAbstractTableModel):
         tables = item.session.tables if item.session is not None else None
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return item.path.name
+                return self._names[index.row()]
             if col == 1:
                 text = STATE_TEXT[item.state]
                 return text + ("，已导出" if item.export_folder else "")
@@ -108,6 +113,28 @@ class BatchModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole and col == 2:
             return None if item.state in ("failed", "cancelled") else item.percent
         return None
+
+
+def distinguishing_names(paths: list) -> list:
+    """Each path's file name, with as many parent folders as it takes to tell it from another of the same name
+    ("2023/甲局.pdf", "2024/甲局.pdf")."""
+    paths = [Path(p) for p in paths]
+    depth = [1] * len(paths)
+    for _ in range(max((len(p.parts) for p in paths), default=0)):
+        names = ["/".join(p.parts[-d:]) for p, d in zip(paths, depth)]
+        clashes = {n for n in names if names.count(n) > 1}
+        if not clashes:
+            break
+        depth = [d + 1 if n in clashes and d < len(p.parts) else d for p, d, n in zip(paths, depth, names)]
+    return ["/".join(p.parts[-d:]) for p, d in zip(paths, depth)]
+
+
+class LeftElidedDelegate(QStyledItemDelegate):
+    """Elides a long file name at its start: documents of one department differ at the end (year, 预算/决算)."""
+
+    def initStyleOption(self, option, index):
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideLeft
 
 
 class ProgressDelegate(QStyledItemDelegate):

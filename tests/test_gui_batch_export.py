@@ -55,3 +55,18 @@ def test_batch_tab_exports_report_consolidated_and_dataset(qtbot, window, pdfs, 
                   & data["source"].str.endswith("small.pdf")]
     assert edited["value"].tolist() == [12345.67]
     assert not data["source"].str.endswith("bad.pdf").any()
+
+
+def test_documents_of_the_same_name_are_told_apart_in_the_batch_list(qtbot):
+    from PySide6.QtCore import Qt
+
+    from gui.batch_model import BatchModel, distinguishing_names
+    assert distinguishing_names(["/a/2023/甲局.pdf", "/a/2024/甲局.pdf", "/a/2024/乙局.pdf"]) == \
+        ["2023/甲局.pdf", "2024/甲局.pdf", "乙局.pdf"]
+    assert distinguishing_names(["/x/同名.pdf", "/x/y/同名.pdf"]) == ["x/同名.pdf", "y/同名.pdf"]
+    model = BatchModel()
+    model.add(["/d/2023/部门预算.pdf"])
+    assert model.data(model.index(0, 0)) == "部门预算.pdf"
+    model.add(["/d/2024/部门预算.pdf"])
+    assert [model.data(model.index(r, 0)) for r in range(2)] == ["2023/部门预算.pdf", "2024/部门预算.pdf"]
+    assert model.data(model.index(1, 0), Qt.ItemDataRole.ToolTipRole) == str(Path("/d/2024/部门预算.pdf"))
