@@ -30,6 +30,7 @@ from .tables.performance.reader import PerformanceReader
 NO_TABLES = "没有找到可识别的表格：文件中没有带标题的报表（可能不是部门预算公开文件）"
 
 ProgressFn = Callable[[int, int, str], None]      # (done pages, total pages, message)
+OCR_STAGES = {"render": "正在渲染第 {n}/{total} 页（扫描页）", "recognize": "正在识别第 {n}/{total} 页的文字（OCR）"}
 PreviewFn = Callable[[Document], None]            # the tables found so far, while the rest is read
 
 
@@ -92,11 +93,17 @@ def read_pages(source, doc: Document, perf: PerformanceReader, settings: Convers
     """The tables of a page source, page by page, reporting progress and honouring `cancel`."""
     finder = PageTables(source.path.name, settings.grid, perf)
     snapshots = TablesSoFar(doc, finder, perf, preview, settings) if preview else None
-    for page in source.pages():
+    done = 0
+
+    def stage(number: int, name: str):
+        if progress:
+            progress(done, doc.pages, OCR_STAGES[name].format(n=number, total=doc.pages))
+    for page in source.pages(stage):
         if cancel and cancel():
             raise Cancelled()
+        done = page.number
         if progress:
-            progress(page.number, doc.pages, f"正在读取第 {page.number}/{doc.pages} 页")
+            progress(page.number, doc.pages, f"正在整理第 {page.number}/{doc.pages} 页的表格")
         finder.add_page(page)
         if snapshots is not None and page.number < doc.pages:
             snapshots.after_page()

@@ -179,6 +179,8 @@ class MainWindow(QMainWindow):
         self._threads.add(job)
         self.doc_bar.start(f"正在转换 {Path(path).name}")
         self.show_status(f"正在转换 {Path(path).name}…", 0)
+        if self.session is not None:         # what is on screen is no longer what the user works on: look only
+            self.review.set_session(self.session, read_only=True)
         job.start()
         self._update_actions()
 
@@ -190,7 +192,13 @@ class MainWindow(QMainWindow):
                 self.doc_bar.progress_label.setText("正在取消…")
             self._job = None
             self.doc_bar.show_progress(False)
+            self._editable_again()
             self._update_actions()
+
+    def _editable_again(self):
+        """The document shown while another converted is the user's again (that conversion failed or stopped)."""
+        if self.session is not None and self.review.read_only and self.review.session is self.session:
+            self.review.set_session(self.session)
 
     def _job_progress(self, done: int, total: int, message: str):
         if self.sender() is not self._job:
@@ -242,6 +250,7 @@ class MainWindow(QMainWindow):
         self._end_preview()
         self._job = None
         self.doc_bar.show_progress(False)
+        self._editable_again()
         self.statusBar().clearMessage()
         name = Path(job.path).name
         text = reason[len(name) + 1:] if reason.startswith(name + "：") else reason

@@ -120,8 +120,6 @@ class PageView(QWidget):
         self.zoom_in_button = button("＋", "放大（Ctrl++）", lambda: self.zoom_step(1))
         self.fit_width_button = button("适合宽度", "表格（无表格时页面）宽度适合窗口（Ctrl+0）", self.fit_width)
         self.fit_page_button = button("整页", "整页显示", self.fit_page)
-        # The pane never gets narrower than its toolbar: no control disappears into an overflow menu.
-        self.setMinimumWidth(self.toolbar.sizeHint().width())
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

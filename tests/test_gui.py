@@ -503,8 +503,7 @@ def test_cancelling_a_previewed_conversion_shows_the_previous_document(qtbot, wi
     w = window
     before = open_and_wait(qtbot, w, pdfs / "small.pdf")
     w.open_paths([str(long_perf_pdf)])
-    qtbot.waitUntil(lambda: w.review.read_only, timeout=WAIT)
-    assert w.session is None
+    qtbot.waitUntil(lambda: w.review.read_only and w.session is None, timeout=WAIT)
     w.doc_bar.cancel_button.click()
     assert w.session is before and w.review.session is before and not w.review.read_only
     assert "small.pdf" in w.doc_bar.label.text()
@@ -554,3 +553,16 @@ def test_the_table_list_shows_titles_without_unit_and_year(qtbot, window, pdfs):
     assert display_title(Table("x", "测试县财政局部门2024年预算支出总表", "测试县财政局")) == "预算支出总表"
     assert display_title(Table("x", "2025年部门预算收支总表")) == "部门预算收支总表"
     assert display_title(Table("x", "2025年")) == "2025年"        # nothing left: the whole title
+
+
+def test_the_previous_document_is_read_only_while_the_next_converts(qtbot, window, pdfs, long_perf_pdf):
+    w = window
+    before = open_and_wait(qtbot, w, pdfs / "small.pdf")
+    w.open_paths([str(long_perf_pdf)])
+    assert w.review.session is before and w.review.read_only          # still shown, but only to look at
+    value = w.review.current_table.rows[0][1]
+    w.review._edit_cell(0, 1, "改不了")
+    assert w.review.current_table.rows[0][1] == value
+    w.doc_bar.cancel_button.click()
+    assert w.review.session is before and not w.review.read_only
+    qtbot.waitUntil(lambda: not w._threads, timeout=WAIT)

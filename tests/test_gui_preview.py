@@ -1,5 +1,5 @@
 """The page preview as a new user meets it: readable at its default size (a wide pane, the table fitted to its
-width), the fit the user chose remembered, and no toolbar control ever hidden."""
+width), the fit the user chose remembered."""
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -7,8 +7,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 
 pytest.importorskip("pytestqt")
-
-from PySide6.QtWidgets import QToolButton  # noqa: E402
 
 from gui.review_panel import default_main_sizes  # noqa: E402
 from gui_fixtures import WAIT, make_window, pdfs, fake_dialogs  # noqa: E402,F401
@@ -26,7 +24,7 @@ def test_default_panes_share_the_width_and_the_table_is_fitted_readably(qtbot, m
     w.resize(1366, 740)
     _open(qtbot, w, pdfs / "small.pdf")
     listing, page, grid = w.review.main_splitter.sizes()
-    assert page >= 0.35 * (listing + page + grid) and abs(page - grid) < 0.2 * (page + grid)
+    assert page >= 0.3 * (listing + page + grid) and listing < page
     view = w.review.page_view
     assert view.fit == "width"
     qtbot.waitUntil(lambda: view.zoom >= 0.75, timeout=WAIT)      # the table's width, not the page's margins
@@ -46,15 +44,3 @@ def test_the_fit_choice_is_remembered_across_tables_and_sessions(qtbot, make_win
     w.close()
     again = make_window()
     assert again.review.page_view.fit == "page"
-
-
-def test_no_toolbar_control_is_ever_hidden(qtbot, make_window, pdfs):
-    w = make_window()
-    _open(qtbot, w, pdfs / "small.pdf")
-    total = sum(w.review.main_splitter.sizes())
-    w.review.main_splitter.setSizes([total - 10, 5, 5])       # the user drags the page pane as narrow as it goes
-    qtbot.wait(50)
-    toolbar = w.review.page_view.toolbar
-    assert toolbar.width() >= toolbar.sizeHint().width()
-    extension = toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
-    assert extension is None or not extension.isVisible()

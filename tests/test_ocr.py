@@ -355,10 +355,26 @@ def test_scanned_pages_are_read_in_parallel_processes(tmp_path):
     spec, expected = small_document()
     spec.tables.insert(1, g.PageBreak())
     scan_pdf(spec, tmp_path / "two.pdf", angle=-1.5)
+    heard = []
     with open_pdf(tmp_path / "two.pdf") as pdf:
-        pages = list(iter_pages(pdf, tmp_path / "two.pdf", 2, DEFAULT.ocr, chunk=1))
+        pages = list(iter_pages(pdf, tmp_path / "two.pdf", 2, DEFAULT.ocr, chunk=1,
+                                stage=lambda n, name: heard.append((n, name))))
     assert [p.number for p in pages] == [1, 2]
     assert all(p.chars and p.h_rules and p.v_rules for p in pages)
+    # each page's OCR steps reach the converting process from its reader, as they happen
+    assert sorted(heard) == [(1, "recognize"), (1, "render"), (2, "recognize"), (2, "render")]
+
+
+def test_a_scan_reports_progress_per_page_and_step(tmp_path):
+    """What the GUI shows while a scanned page is read: 渲染, 识别 (OCR), then 整理, each naming its page."""
+    from converters.pipeline import convert_document
+    spec, _ = small_document()
+    scan_pdf(spec, tmp_path / "one.pdf")
+    messages = []
+    convert_document(tmp_path / "one.pdf", {"page_workers": 1}, progress=lambda d, t, m: messages.append((d, t, m)))
+    assert [m for _, _, m in messages] == ["正在渲染第 1/1 页（扫描页）", "正在识别第 1/1 页的文字（OCR）",
+                                           "正在整理第 1/1 页的表格"]
+    assert [d for d, _, _ in messages] == [0, 0, 1]
 
 
 def test_the_noisy_ocr_layer_of_a_real_scan_is_recognised():

@@ -15,7 +15,8 @@ from ..settings import ConversionSettings
 
 
 class PageSource:
-    """An open document of pages. Use as a context manager; `pages()` yields PageContent in page order."""
+    """An open document of pages. Use as a context manager; `pages(stage)` yields PageContent in page order and
+    calls `stage(page number, "render" | "recognize")` as a page's OCR goes through its slow steps."""
     kind = "pages"
     label = ""                      # the file type, as users call it (messages)
 
@@ -27,7 +28,7 @@ class PageSource:
     def page_count(self) -> int:
         raise NotImplementedError
 
-    def pages(self) -> Iterator:
+    def pages(self, stage=None) -> Iterator:
         raise NotImplementedError
 
     def close(self) -> None:

@@ -68,8 +68,8 @@ class PdfSource(PageSource):
     def page_count(self) -> int:
         return len(self.pdf.pages)
 
-    def pages(self) -> Iterator[PageContent]:
-        return iter_pages(self.pdf, self.path, self.settings.page_workers, self.settings.ocr)
+    def pages(self, stage=None) -> Iterator[PageContent]:
+        return iter_pages(self.pdf, self.path, self.settings.page_workers, self.settings.ocr, stage=stage)
 
     def close(self) -> None:
         self.pdf.close()
@@ -85,14 +85,16 @@ class PdfSource(PageSource):
             pdf.close()
 
 
-def iter_pages(pdf, path: Path, workers: int, ocr: OcrSettings, chunk: int = 4) -> Iterator[PageContent]:
+def iter_pages(pdf, path: Path, workers: int, ocr: OcrSettings, chunk: int = 4, stage=None) -> Iterator[PageContent]:
     """The pages of an open PDF, in order. With workers > 1 the pages are read by that many processes
-    (each opens the file itself and reads `chunk` pages at a time); memory stays bounded either way."""
+    (each opens the file itself and reads `chunk` pages at a time, its first page alone so that the first pages
+    come soon); memory stays bounded either way. `stage(number, name)` hears of each page's OCR steps (from the
+    readers through a queue)."""
     n = len(pdf.pages)
     if workers <= 1 or n <= chunk:
         for i, page in enumerate(pdf.pages):
             try:
-                yield _read_checked(page, i + 1, path, ocr)
+                yield _read_checked(page, i + 1, path, ocr, stage)
             finally:
                 page.close()
         return
@@ -100,18 +102,42 @@ def iter_pages(pdf, path: Path, workers: int, ocr: OcrSettings, chunk: int = 4) 
     ctx = mp.get_context(start_method())
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload([__name__])
-    ranges = [(start, min(start + chunk, n)) for start in range(0, n, chunk)]
+    first = min(n, workers)
+    ranges = [(i, i + 1) for i in range(first)] + [(s, min(s + chunk, n)) for s in range(first, n, chunk)]
     threads = max(1, (os.cpu_count() or 1) // workers)       # OCR threads per reader
-    with ctx.Pool(workers, initializer=_open_in_worker, initargs=(str(path), ocr, threads, os.getpid())) as pool:
-        for part in pool.imap(_read_range, ranges):
+    stages = ctx.Queue() if stage else None
+    with ctx.Pool(workers, initializer=_open_in_worker,
+                  initargs=(str(path), ocr, threads, os.getpid(), stages)) as pool:
+        results = pool.imap(_read_range, ranges)
+        while True:
+            try:
+                part = results.next(timeout=0.2) if stages is not None else next(results)
+            except mp.TimeoutError:
+                _pass_on(stages, stage)
+                continue
+            except StopIteration:
+                break
+            _pass_on(stages, stage)
             yield from part
+
+
+def _pass_on(stages, stage) -> None:
+    """The OCR steps the readers reported since the last look, to `stage`."""
+    import queue
+    while True:
+        try:
+            number, name = stages.get_nowait()
+        except queue.Empty:
+            return
+        stage(number, name)
 
 
 _worker_pdf = None
 _worker_ocr = None
+_worker_stage = None
 
 
-def _open_in_worker(path: str, ocr: OcrSettings, ocr_threads: int, converting: int):
+def _open_in_worker(path: str, ocr: OcrSettings, ocr_threads: int, converting: int, stages=None):
     """Each page-reading process opens the file once; its OCR shares the cores with the other readers; it
     stops when the converting process is gone (a batch worker killed at its time limit does not get to close
     its pool; a reader stuck on a page would otherwise run on)."""
@@ -119,8 +145,9 @@ def _open_in_worker(path: str, ocr: OcrSettings, ocr_threads: int, converting: i
     from .ocr.recognize import set_threads
     set_threads(ocr_threads)
     exit_with(converting)
-    global _worker_pdf, _worker_ocr
+    global _worker_pdf, _worker_ocr, _worker_stage
     _worker_pdf, _worker_ocr = pdfplumber.open(path), ocr
+    _worker_stage = (lambda number, name: stages.put((number, name))) if stages is not None else None
 
 
 def _read_range(task) -> list:
@@ -128,14 +155,14 @@ def _read_range(task) -> list:
     out = []
     for i in range(start, end):
         page = _worker_pdf.pages[i]
-        out.append(_read_checked(page, i + 1, Path(_worker_pdf.stream.name), _worker_ocr))
+        out.append(_read_checked(page, i + 1, Path(_worker_pdf.stream.name), _worker_ocr, _worker_stage))
         page.close()
     return out
 
 
-def _read_checked(page, number: int, path: Path, ocr: OcrSettings) -> PageContent:
+def _read_checked(page, number: int, path: Path, ocr: OcrSettings, stage=None) -> PageContent:
     try:
-        return read_page(page, number, path, ocr)
+        return read_page(page, number, path, ocr, stage)
     except ConversionError:
         raise
     except Exception as e:
@@ -169,7 +196,7 @@ def _image_cover(page) -> float:
     return min(1.0, area / (w * h)) if w * h > 0 else 0.0
 
 
-def read_page(page, number: int, path: Path = None, ocr: OcrSettings = None) -> PageContent:
+def read_page(page, number: int, path: Path = None, ocr: OcrSettings = None, stage=None) -> PageContent:
     """The page's characters and ruling. Scanned pages and garbled text layers are read by OCR instead
     (sources/ocr decides) when the file's path and the OCR settings are given."""
     chars = dedupe_chars([Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"],
@@ -181,5 +208,5 @@ def read_page(page, number: int, path: Path = None, ocr: OcrSettings = None) -> 
     if path is not None and ocr is not None:
         from .ocr.recognize import recognize_if_needed
         content = recognize_if_needed(content, lambda scale: PdfSource.render(path, number, scale, grayscale=True),
-                                      Path(path).name, ocr)     # OCR reads pages upright
+                                      Path(path).name, ocr, stage)     # OCR reads pages upright
     return turn_page(content, text_turns(content.chars))

@@ -73,14 +73,18 @@ def ocr_need(page: PageContent, settings: OcrSettings = DEFAULT.ocr) -> Optional
     return None
 
 
-def recognize_if_needed(page: PageContent, render, name: str, settings: OcrSettings) -> PageContent:
+def recognize_if_needed(page: PageContent, render, name: str, settings: OcrSettings, stage=None) -> PageContent:
     """The page as read from its text layer, or from its image when `ocr_need` says so and (for a suspect text
     layer) the image does not confirm the text. `render(scale)` draws the page as a grey image (its source's
-    `render`); `name` is the file's, for messages."""
+    `render`); `name` is the file's, for messages; `stage(number, "render" | "recognize")` hears of the steps."""
     need = ocr_need(page, settings)
     if need is None:
         return page
+    if stage:
+        stage(page.number, "render")
     gray = render(settings.scale)
+    if stage:
+        stage(page.number, "recognize")
     try:
         if need == "verify" and text_layer_agreement(page, gray, settings) >= settings.agreement:
             return page
