@@ -29,7 +29,7 @@ from .model import failure_message
 from .output.dataset import CONSOLIDATED_DIR, DocRecord, row_pages, write_outputs
 from .output.workbook import atomic_write, export_document, previous_export
 from .pipeline import Cancelled, convert_document
-from .review import document_counts, document_summary, file_hash
+from .review import counts_summary, document_counts, file_hash
 from .review.templates import activate_templates
 from .settings import DEFAULT, ConversionSettings
 from .sources import SUPPORTED_SUFFIXES
@@ -155,9 +155,7 @@ def plan_one(path: Path, name: str, settings: BatchSettings):
     if not settings.overwrite:
         if (marker is not None and marker.get("state") == "done" and marker.get("sha256") == digest
                 and (folder / "tables.json").is_file()):
-            return Result(str(path), name, "skipped", f"{label}：已转换，文件未改变，跳过",
-                          tables=marker.get("tables", 0), seconds=marker.get("seconds"),
-                          counts=marker.get("counts", {}))
+            return marker_result(str(path), name, "skipped", f"{label}：已转换，文件未改变，跳过", marker)
         if marker is None and previous_export(folder):
             return Result(str(path), name, "failed", f"{label}：导出目录 {folder} 已存在（使用 --overwrite 覆盖）")
     return Job(str(path), name, digest, replace=settings.overwrite or marker is not None)
@@ -174,16 +172,23 @@ def timeout_message(name: str, timeout: float) -> str:
     return f"{name}：转换超时（超过 {timeout:g} 秒），已停止"
 
 
-def export_job(doc, job: Job, out: Path, started: float) -> Path:
+def marker_result(source: str, name: str, status: str, message: str, marker: dict) -> Result:
+    """The Result of a document whose export an earlier run (or a worker that could not report back) finished:
+    its figures from its folder's marker."""
+    return Result(source, name, status, message, tables=marker.get("tables", 0), seconds=marker.get("seconds"),
+                  counts=marker.get("counts", {}))
+
+
+def export_job(doc, job: Job, out: Path, started: float, counts: dict) -> Path:
     """Export `doc` to out/<job.name>/ between an 'exporting' and a 'done' marker (a cut-short export is
-    redone on the next run)."""
+    redone on the next run); the marker keeps the document's `counts` for later runs."""
     folder = Path(out) / job.name
     folder.mkdir(parents=True, exist_ok=True)
     marker = {"source": job.source, "sha256": job.digest}
     write_marker(folder, {**marker, "state": "exporting"})
     export_document(doc, out, overwrite=job.replace, stem=job.name)
     write_marker(folder, {**marker, "state": "done", "seconds": round(time.monotonic() - started, 3),
-                          "tables": len(doc.tables), "counts": document_counts(doc.tables, len(doc.missing)),
+                          "tables": len(doc.tables), "counts": counts,
                           "row_pages": [row_pages(t) for t in doc.tables]})
     return folder
 
@@ -197,15 +202,14 @@ def run_job(job: Job, settings: BatchSettings, page_workers: int = 1) -> Result:
     try:
         doc = convert_document(job.source, replace(settings.conversion, page_workers=page_workers),
                                cancel=lambda: time.monotonic() - started > settings.timeout)
-        folder = export_job(doc, job, settings.out, started)
+        counts = document_counts(doc.tables, len(doc.missing))
+        folder = export_job(doc, job, settings.out, started, counts)
     except Cancelled:
         return _failed(job, timeout_message(name, settings.timeout), time.monotonic() - started)
     except Exception as e:  # noqa: BLE001 - one document must not stop the batch; say which and why
         return _failed(job, failure_message(name, e), time.monotonic() - started)
-    summary = document_summary(doc.tables, len(doc.missing))
-    return Result(job.source, job.name, "converted", f"{name}：{summary} → {folder}",
-                  list(doc.notices), len(doc.tables), round(time.monotonic() - started, 3),
-                  document_counts(doc.tables, len(doc.missing)))
+    return Result(job.source, job.name, "converted", f"{name}：{counts_summary(counts)} → {folder}",
+                  list(doc.notices), len(doc.tables), round(time.monotonic() - started, 3), counts)
 
 
 def crash_message(name: str, detail) -> str:
@@ -327,8 +331,8 @@ def _finished_before_the_stop(job: Job, out: Path) -> Optional[Result]:
     marker = read_marker(Path(out) / job.name)
     if not marker or marker.get("state") != "done" or marker.get("sha256") != job.digest:
         return None
-    return Result(job.source, job.name, "converted", f"{Path(job.source).name}：{marker.get('tables', 0)} 张表",
-                  tables=marker.get("tables", 0), seconds=marker.get("seconds"), counts=marker.get("counts", {}))
+    return marker_result(job.source, job.name, "converted", f"{Path(job.source).name}：{marker.get('tables', 0)} 张表",
+                         marker)
 
 
 def run_batch(sources: list, settings: BatchSettings,
@@ -373,6 +377,5 @@ def earlier_results(out: Path, names: set) -> list:
         if name in names or not marker or marker.get("state") != "done" or not (folder / "tables.json").is_file():
             continue
         source = str(marker.get("source") or name)
-        found.append(Result(source, name, "earlier", f"{Path(source).name}：此前已转换",
-                            tables=marker.get("tables", 0), seconds=marker.get("seconds")))
+        found.append(marker_result(source, name, "earlier", f"{Path(source).name}：此前已转换", marker))
     return found

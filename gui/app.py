@@ -6,7 +6,7 @@ import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -52,7 +52,6 @@ def create_application(argv=None) -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APP_NAME)
     _install_qt_translation(app)
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))   # dates in Qt's dialogs
     if ICON.exists():
         app.setWindowIcon(QIcon(str(ICON)))
     _pick_font(app)

@@ -203,7 +203,7 @@ class PageView(QWidget):
         self.set_regions(regions)
         first = min(self._regions) if self._regions else (min(pages) if pages else 1)
         self.show_page(first)
-        boxes = [b for b in (self._scene_box(first, x) for x in self._regions.get(first, [])) if b]
+        boxes = self._table_boxes(first)
         if boxes:
             self.view.ensureVisible(self._united(boxes), 0, 20)
 
@@ -312,17 +312,20 @@ class PageView(QWidget):
         w, h = self._page_size
         vw = max(50, self.view.viewport().width() - 24)
         vh = max(50, self.view.viewport().height() - 24)
-        table = self._table_width()
+        boxes = self._table_boxes(self._page)
+        table = self._table_width(boxes)
         z = vw / (table or w) if self._fit == "width" else min(vw / w, vh / h)
         self.set_zoom(z, keep_fit=True, redraw=redraw)
         if self._fit == "width" and table:
-            boxes = [b for b in (self._scene_box(self._page, x) for x in self._regions.get(self._page, [])) if b]
             self.view.ensureVisible(self._united(boxes), 0, 20)
 
-    def _table_width(self) -> float:
-        """The width (scene points, with a margin) of the table's areas on the page shown; 0 when none: "fit to
-        width" fits the table, which is what the user reads, not the page's margins."""
-        boxes = [b for b in (self._scene_box(self._page, x) for x in self._regions.get(self._page, [])) if b]
+    def _table_boxes(self, page: int) -> list:
+        """The table's areas on `page`, in scene points."""
+        return [b for b in (self._scene_box(page, x) for x in self._regions.get(page, [])) if b]
+
+    def _table_width(self, boxes: list) -> float:
+        """The width (scene points, with a margin) of the table's areas `boxes`; 0 when none: "fit to width" fits
+        the table, which is what the user reads, not the page's margins."""
         if not boxes:
             return 0.0
         return min(self._page_size[0], max(b[2] for b in boxes) - min(b[0] for b in boxes) + 24)

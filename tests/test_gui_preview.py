@@ -28,7 +28,7 @@ def test_default_panes_share_the_width_and_the_table_is_fitted_readably(qtbot, m
     view = w.review.page_view
     assert view.fit == "width"
     # fitted to the table's width, not the page's: larger than the whole page would be
-    table = view._table_width()
+    table = view._table_width(view._table_boxes(view._page))
     assert 0 < table < view._page_size[0]
     qtbot.waitUntil(lambda: abs(view.zoom - (view.view.viewport().width() - 24) / table) < 0.02, timeout=WAIT)
 

@@ -74,29 +74,31 @@ def table_status(table: Table) -> tuple:
     return ("review", f"{n} 处待核对") if n else ("ok", "通过")
 
 
+def document_counts(tables: list, missing: int = 0) -> dict:
+    """A document's figures: tables, flagged (to review), unrecognized, missing, and the issues to review."""
+    kinds = [table_status(t)[0] for t in tables]
+    return {"tables": len(tables), "flagged": kinds.count("review"), "unrecognized": kinds.count("unknown"),
+            "missing": missing, "issues": sum(len(review_issues(t)) for t, k in zip(tables, kinds) if k == "review")}
+
+
 def document_summary(tables: list, missing: int = 0) -> str:
-    """A document's status in one line: '10 张表，全部通过' only when every table is of a known form and passed and
-    none is missing; else what needs a look ('12 张表：3 张待核对（5 处），1 张未识别（未校验），缺 1 张')."""
+    return counts_summary(document_counts(tables, missing))
+
+
+def counts_summary(counts: dict) -> str:
+    """A document's status in one line, from its `document_counts`: '10 张表，全部通过' only when every table is of a
+    known form and passed and none is missing; else what needs a look ('12 张表：3 张待核对（5 处），1 张未识别（未校验），
+    缺 1 张')."""
+    tables, flagged, unknown, missing = (counts[k] for k in ("tables", "flagged", "unrecognized", "missing"))
     if not tables:
         return "0 张表：没有找到表格" + (f"（目录列出 {missing} 张）" if missing else "")
-    kinds = [table_status(t)[0] for t in tables]
-    review = [t for t, k in zip(tables, kinds) if k == "review"]
-    unknown = kinds.count("unknown")
-    if not review and not unknown and not missing:
-        return f"{len(tables)} 张表，全部通过"
+    if not flagged and not unknown and not missing:
+        return f"{tables} 张表，全部通过"
     parts = []
-    if review:
-        parts.append(f"{len(review)} 张待核对（{sum(len(review_issues(t)) for t in review)} 处）")
+    if flagged:
+        parts.append(f"{flagged} 张待核对（{counts['issues']} 处）")
     if unknown:
         parts.append(f"{unknown} 张{UNCHECKED}")
     if missing:
         parts.append(f"缺 {missing} 张")
-    return f"{len(tables)} 张表：" + "，".join(parts)
-
-
-def document_counts(tables: list, missing: int = 0) -> dict:
-    """The figures of `document_summary`, for scripts: tables, flagged (to review), unrecognized, missing and the
-    number of issues to review."""
-    kinds = [table_status(t)[0] for t in tables]
-    return {"tables": len(tables), "flagged": kinds.count("review"), "unrecognized": kinds.count("unknown"),
-            "missing": missing, "issues": sum(len(review_issues(t)) for t, k in zip(tables, kinds) if k == "review")}
+    return f"{tables} 张表：" + "，".join(parts)

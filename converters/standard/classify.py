@@ -6,8 +6,9 @@ Every catalogue form is tried on the table's header: the share of its data colum
 codes are of the form's scheme (功能分类 201…, 经济分类 301…), how near its title is to the form's titles, and whether
 the form belongs to the template family of the document's other tables or of a marker its title holds (决算), and
 whether the table prints the form's row labels (none of them rules a form with row labels out). A two-sided form
-(收入 | 支出) is tried only on a table with both sides. The best form is taken only when it explains most of the columns and clearly beats the next one; the table is then
-flagged `classified_by_content` for review. Otherwise it stays unknown.
+(收入 | 支出) is tried only on a table with both sides. The best form is taken only when it explains most of the
+columns and clearly beats the next one; the table is then flagged `classified_by_content` for review. Otherwise it
+stays unknown.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from ..catalogue import Form, catalogue, norm, strip_enum
-from ..model import Issue, RawTable
+from ..model import Issue, RawTable, parse_number
 from ..tables.contents import similar, title_key
 from .columns import form_sides, is_layout_column, map_columns
 
@@ -25,7 +26,6 @@ MIN_MAPPED = 3           # columns that must map
 MARGIN = 0.15            # the best score must beat the next form's by this much
 _FUNCTIONAL = re.compile(r"^2\d{2}(?:\d{2}){0,2}$")
 _ECONOMIC = re.compile(r"^3\d{2}(?:\d{2})?$")
-_AMOUNTLIKE = re.compile(r"^[-−\d,.\s]*$")
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def _row_label_share(form: Form, raw: RawTable) -> Optional[float]:
         return 0.0
     # a form printed wide has its row labels in the header
     cells = [c for r in raw.rows for c in r] + [f for h in raw.header for f in h]
-    texts = {norm(strip_enum(norm(c))) for c in cells if c and not _AMOUNTLIKE.match(c)}
+    texts = {norm(strip_enum(norm(c))) for c in cells if isinstance(parse_number(c), str)}
     found = sum(1 for x in labels if any(t.startswith(x) for t in texts))
     return 0.4 * found / len(labels) if found else None
 
