@@ -13,14 +13,16 @@ from pathlib import Path
 from typing import Optional
 
 import numpy as np
-from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem,
-                               QGraphicsView, QLabel, QSizePolicy, QSpinBox, QToolBar, QVBoxLayout, QWidget)
+                               QGraphicsView, QLabel, QSizePolicy, QSpacerItem, QSpinBox, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from converters.settings import DEFAULT
 from converters.sources import READERS, reader_for
 
+from .flow_layout import FlowLayout
 from .sheet_view import GridItem, SheetLayout
 from .style import CELL_FILL, CELL_PEN, REGION_FILL, REGION_PEN
 
@@ -83,16 +85,21 @@ class PageView(QWidget):
         self.view.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.view.zoom_requested.connect(self.zoom_step)
 
-        self.toolbar = QToolBar(self)           # overflows into a » menu when the pane is narrow
+        # The controls wrap onto a second row in a narrow pane rather than hide behind a toolbar's » menu:
+        # every control stays visible at any pane width.
+        self.toolbar = QWidget(self)
         self.toolbar.setObjectName("pageToolBar")
-        self.toolbar.setIconSize(QSize(16, 16))
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar = FlowLayout(self.toolbar, spacing=2)
+        bar.setContentsMargins(4, 2, 4, 2)
 
         def button(text, tip, slot):
             a = QAction(text, self)
             a.setToolTip(tip)
             a.triggered.connect(lambda _checked=False, f=slot: f())
-            self.toolbar.addAction(a)
+            b = QToolButton(self.toolbar)
+            b.setDefaultAction(a)
+            b.setAutoRaise(True)
+            bar.addWidget(b)
             return a
         self.prev_button = button("◀", "上一页", self.previous_page)
         self.page_spin = QSpinBox(self)
@@ -104,21 +111,21 @@ class PageView(QWidget):
         self.page_spin.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.page_spin.setMinimumWidth(40)
         self.page_spin.valueChanged.connect(self._spin_changed)
-        self.toolbar.addWidget(self.page_spin)
+        bar.addWidget(self.page_spin)
         self.page_total = QLabel("/ 0 页", self)
         self.page_total.setContentsMargins(3, 0, 3, 0)
-        self.toolbar.addWidget(self.page_total)
+        self.page_total.setMinimumWidth(1)            # a long sheet name is cut, never widens the pane
+        bar.addWidget(self.page_total)
         self.next_button = button("▶", "下一页", self.next_page)
-        spacer = QWidget(self)
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.toolbar.addWidget(spacer)
+        bar.addItem(QSpacerItem(12, 1))                # paging | zoom
         self.zoom_out_button = button("－", "缩小（Ctrl+-）", lambda: self.zoom_step(-1))
         self.zoom_label = QLabel("100%", self)
         self.zoom_label.setMinimumWidth(40)
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.toolbar.addWidget(self.zoom_label)
+        bar.addWidget(self.zoom_label)
         self.zoom_in_button = button("＋", "放大（Ctrl++）", lambda: self.zoom_step(1))
-        self.fit_width_button = button("适合宽度", "表格（无表格时页面）宽度适合窗口（Ctrl+0）", self.fit_width)
+        self.fit_width_button = button("适合宽度", "表格（无表格时页面）宽度适合窗口（Ctrl+0）",
+                                       self.fit_width)
         self.fit_page_button = button("整页", "整页显示", self.fit_page)
 
         layout = QVBoxLayout(self)

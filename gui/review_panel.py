@@ -8,7 +8,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QSplitter, QTableView, QTabWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from converters.review import ReviewError, ReviewSession, flagged_cells
+from converters.review import ReviewError, ReviewSession, cell_location, flagged_cells
 
 from . import dialogs
 from .check_tabs import ColumnMapping, IssueList
@@ -317,9 +317,9 @@ class ReviewPanel(QWidget):
         t = self.current_table
         if t is None:
             return
-        src = t.sources[row][col] if row < len(t.sources) and col < len(t.sources[row]) else None
-        if src is not None:
-            self.page_view.show_cell(src.page, src.bbox)
+        where = cell_location(t, row, col)
+        if where is not None:
+            self.page_view.show_cell(*where)
 
     def _grid_current_changed(self, current: QModelIndex, _previous: QModelIndex):
         if current.isValid():
@@ -327,12 +327,11 @@ class ReviewPanel(QWidget):
 
     def _issue_clicked(self, item: QTreeWidgetItem, _column: int = 0):
         row, col = item.data(0, Qt.ItemDataRole.UserRole) or (None, None)
-        if row is None:
-            t = self.current_table
-            if t is not None:
-                self.page_view.show_table(t.regions, t.pages)
-            return
-        self.select_cell(row, col, focus=False)
+        t = self.current_table
+        if row is not None:
+            self.select_cell(row, col, focus=False)
+        if t is not None and (row is None or cell_location(t, row, col or 0) is None):
+            self.page_view.show_table(t.regions, t.pages)       # a table's issue, or a row read from nowhere
 
     # ------------------------------------------------------------------ raw grid
     def set_raw_visible(self, visible: bool):

@@ -135,3 +135,26 @@ def test_labels_printed_on_over_empty_cells():
                    "年度资金总额": 50000, "实施期中央财政资金": None, "年度中央财政资金": 20000, "负责人": None,
                    "经办人": "杨帆"}
     assert targets.sources[0][0].bbox == (2, 1, 3, 2)
+
+
+@pytest.mark.parametrize("kind", ["pdf", *WRITERS])
+def test_indicators_named_like_form_labels(tmp_path, kind):
+    """A 三级指标 may read like one of the form's labels (成本指标 → 项目资金, 实施单位): inside the indicator grid
+    it is an indicator with its value, never a label that swallows the row."""
+    forms = pg.make_forms(2, seed=3, layout="county")
+    for f in forms:
+        for period, rows in f.indicators.items():
+            for k, ind in enumerate(rows):
+                if ind.level2 == "成本指标":
+                    rows[k] = pg.Indicator(ind.level1, ind.level2, "项目资金", "≤12万元")
+                elif ind.level2 == "数量指标":
+                    rows[k] = pg.Indicator(ind.level1, ind.level2, "实施单位", "3个")
+    if kind == "pdf":
+        path = tmp_path / "指标.pdf"
+        pg.build_pdf(pg.PerfDoc(forms, layout="county"), path)
+    else:
+        path = WRITERS[kind](tmp_path / f"指标.{kind}", forms, "county")
+    doc = convert_document(path)
+    assert_exported(doc, forms, "county")
+    indicators = tables(doc)["performance_indicators"]
+    assert sum(r[4:6] == ["项目资金", "≤12万元"] for r in indicators.rows) == 4

@@ -60,6 +60,28 @@ def flagged_cells(tables: list) -> list:
     return out
 
 
+def cell_location(table: Table, row: int, col: int) -> Optional[tuple]:
+    """(page, bbox) of a cell on its source page. A cell read empty has no source of its own: its box is implied
+    by its row (top and bottom, from a cell of the same row) and its column (left and right, from a cell of the
+    same column on that page), or, failing a column-mate, is the row's span; a row with no source at all gives
+    None."""
+    def source(r, c):
+        return table.sources[r][c] if 0 <= r < len(table.sources) and 0 <= c < len(table.sources[r]) else None
+    own = source(row, col)
+    if own is not None:
+        return own.page, tuple(own.bbox)
+    mates = [s for s in (table.sources[row] if 0 <= row < len(table.sources) else []) if s is not None]
+    if not mates:
+        return None
+    page = mates[0].page
+    tops = [s.bbox for s in mates if s.page == page]
+    top, bottom = min(b[1] for b in tops), max(b[3] for b in tops)
+    column = [s.bbox for r in range(len(table.sources)) if (s := source(r, col)) is not None and s.page == page]
+    if column:
+        return page, (min(b[0] for b in column), top, max(b[2] for b in column), bottom)
+    return page, (min(b[0] for b in tops), top, max(b[2] for b in tops), bottom)
+
+
 UNCHECKED = "未识别（未校验）"
 
 

@@ -197,6 +197,8 @@ class PerformanceReader:
                     grid_cells.append((c, grid))
                 continue
             lab = labels[id(c)]
+            if lab is not None and lab.kind != "grid" and form.section == "grid" and self._in_grid_column(c):
+                lab = None                                    # an indicator named like a label (三级指标 项目资金)
             first_row, last_row = c.top <= first_top + tol, c.bottom >= last_bottom - tol
             if lab is None and (inline := inline_values(c.text)):
                 self._set_inline(form, inline, c)
@@ -294,6 +296,10 @@ class PerformanceReader:
             self._set(form, goal, c)
         elif form.section == "fields" and last_row:
             form.pending = c
+
+    def _in_grid_column(self, c: Cell) -> bool:
+        grid = self._grid_column(c)
+        return grid is not None and _aligned(c, (grid.x0, grid.x1), self.settings.edge_tol)
 
     def _grid_column(self, c: Cell) -> Optional[GridColumn]:
         tol = self.settings.edge_tol
