@@ -33,12 +33,13 @@ from .review import counts_summary, document_counts, file_hash
 from .review.templates import activate_templates
 from .settings import DEFAULT, ConversionSettings
 from .sources import SUPPORTED_SUFFIXES
-from .sources.processes import exit_with
+from .sources.processes import exit_with, watch_memory
 
 DEFAULT_TIMEOUT = 900.0       # seconds per document; a 1,000-page PDF takes a few minutes
 MARKER = ".batch.json"
 TASKS_PER_WORKER = 10         # a fresh worker process now and then gives back the memory large documents held
 SCHEDULER_CONNECT_TIMEOUT = "20s"
+MEMORY_EXIT = 86              # a worker's exit code when it stopped its document for using too much memory
 
 
 class BatchError(Exception):
@@ -193,15 +194,22 @@ def export_job(doc, job: Job, out: Path, started: float, counts: dict) -> Path:
     return folder
 
 
+_running: dict = {}           # in a local worker: the job it converts, its output folder, the page it reads
+
+
 def run_job(job: Job, settings: BatchSettings, page_workers: int = 1) -> Result:
     """Convert and export one document (in a worker process or a Dask task); never raises. `page_workers` > 1
     reads a PDF's pages in that many processes (the cores the batch leaves idle)."""
     started = time.monotonic()
     name = Path(job.source).name
     activate_templates(*settings.templates)       # a Dask worker does not inherit the batch's environment
+    _running.update(job=job, out=settings.out, page=1)
+
+    def progress(done: int, total: int, _message: str):
+        _running["page"] = min(done + 1, total) if total else done + 1
     try:
         doc = convert_document(job.source, replace(settings.conversion, page_workers=page_workers),
-                               cancel=lambda: time.monotonic() - started > settings.timeout)
+                               progress=progress, cancel=lambda: time.monotonic() - started > settings.timeout)
         counts = document_counts(doc.tables, len(doc.missing))
         folder = export_job(doc, job, settings.out, started, counts)
     except Cancelled:
@@ -214,6 +222,31 @@ def run_job(job: Job, settings: BatchSettings, page_workers: int = 1) -> Result:
 
 def crash_message(name: str, detail) -> str:
     return f"{name}：转换进程意外退出（{detail}）"
+
+
+def memory_message(name: str, page: int, used_mb: float, limit_mb: float) -> str:
+    return f"{name}：内存不足：第 {page} 页（转换占用 {used_mb:.0f} MB，超过上限 {limit_mb:g} MB），已停止转换此文件"
+
+
+def _out_of_memory(limit_mb: float, used_mb: float):
+    """In a local worker whose document took more memory than allowed: leave the reason in the document's
+    folder (its marker, which the batch reads back) and end the process, which frees the memory at once (its
+    page readers follow it)."""
+    job = _running.get("job")
+    if job is not None:
+        message = memory_message(Path(job.source).name, _running.get("page", 1), used_mb, limit_mb) + "；其余文件照常转换"
+        try:
+            folder = Path(_running["out"]) / job.name
+            folder.mkdir(parents=True, exist_ok=True)
+            write_marker(folder, {"source": job.source, "sha256": job.digest, "state": "failed", "message": message})
+        except OSError:
+            pass
+    os._exit(MEMORY_EXIT)
+
+
+def _memory_failure(job: Job, out: Path) -> Optional[str]:
+    marker = read_marker(Path(out) / job.name) or {}
+    return marker.get("message") if marker.get("state") == "failed" and marker.get("sha256") == job.digest else None
 
 
 def _failed(job: Job, message: str, seconds: Optional[float] = None) -> Result:
@@ -231,12 +264,14 @@ def _mp_context():
     return mp.get_context("spawn")
 
 
-def _start_worker(ocr_threads: int, batch: int):
+def _start_worker(ocr_threads: int, batch: int, memory_mb: float):
     """A worker's OCR runs on its share of the cores (workers that OCR side by side would oversubscribe them);
-    the worker stops when the batch's process is killed (Ctrl+C stops the pool itself)."""
+    the worker stops when the batch's process is killed (Ctrl+C stops the pool itself), and stops its document
+    when it uses more than `memory_mb` with its page readers."""
     from .sources.ocr.recognize import set_threads
     set_threads(ocr_threads)
     exit_with(batch)
+    watch_memory(memory_mb, lambda used: _out_of_memory(memory_mb, used))
 
 
 def run_local(jobs: list, settings: BatchSettings) -> Iterator[Result]:
@@ -247,7 +282,8 @@ def run_local(jobs: list, settings: BatchSettings) -> Iterator[Result]:
     page_workers = max(1, settings.jobs // processes)
     pool = ProcessPool(max_workers=processes, max_tasks=TASKS_PER_WORKER, context=_mp_context(),
                        initializer=_start_worker,
-                       initargs=(max(1, (os.cpu_count() or 1) // processes), os.getpid()))
+                       initargs=(max(1, (os.cpu_count() or 1) // processes), os.getpid(),
+                                 settings.conversion.limits.memory_mb))
     finished = False
     try:
         futures = {pool.schedule(run_job, (job, settings, page_workers), timeout=settings.timeout): job
@@ -260,7 +296,8 @@ def run_local(jobs: list, settings: BatchSettings) -> Iterator[Result]:
             except FutureTimeout:
                 yield _failed(job, timeout_message(name, settings.timeout))
             except ProcessExpired as e:
-                yield _failed(job, crash_message(name, f"代码 {e.exitcode}"))
+                memory = _memory_failure(job, settings.out) if e.exitcode == MEMORY_EXIT else None
+                yield _failed(job, memory or crash_message(name, f"代码 {e.exitcode}"))
             except Exception as e:  # noqa: BLE001 - e.g. a result that could not be sent back
                 yield _failed(job, failure_message(name, e))
         finished = True

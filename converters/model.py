@@ -31,7 +31,8 @@ ISSUE_NAMES = {"sum_mismatch": "合计与明细之和不符", "row_total_mismatc
                "empty_table": "空表", "unmapped_column": "未对应的列", "column_left_out": "不导出的列",
                "near_header": "表头近似对应", "low_confidence": "识别把握不大", "doubtful_enumeration": "序号存疑",
                "duplicate_form": "表式重复", "form_unmatched": "表头与表式不符", "classified_by_content": "按内容判断表式",
-               "column_mismatch": "列数不一致", "continued_table": "跨页表格"}
+               "column_mismatch": "列数不一致", "continued_table": "跨页表格",
+               "formula_not_calculated": "公式无计算结果"}
 
 
 def issue_name(code: str) -> str:
@@ -73,9 +74,11 @@ class PageContent:
     v_rules: list        # Rule (pos = x)
     images: int          # count of embedded images (a page of images and no text is a scan)
     image_cover: float = 0.0     # share of the page area covered by images
+    image_density: float = 0.0   # pixels per point of the page's largest image (0: none)
     uncertain: list = field(default_factory=list)   # OCR characters read with low confidence:
                                                     # (x0, top, x1, bottom, score, text)
     ocr: bool = False                               # read from the page's image
+    unread: str = ""                                # what of the page could not be read, and why (a notice)
 
 
 
@@ -152,6 +155,8 @@ class Sheet:
     merges: list = field(default_factory=list)       # (r0, c0, r1, c1) inclusive, 0-based
     row_pages: Optional[list] = None                 # printed page of each row (DOCX); None: all on `page`
     row_blocks: Optional[list] = None                # per row: source table id, None for a paragraph (DOCX)
+    notices: list = field(default_factory=list)      # what reading it noticed (Chinese)
+    doubtful: list = field(default_factory=list)     # (row, col, message): cells whose value could not be read
 
     @property
     def width(self) -> int:
@@ -318,11 +323,12 @@ class Document:
     notices: list = field(default_factory=list)          # list[str]: Chinese, user-facing (skipped pages …)
     issues: list = field(default_factory=list)           # document-level issues (cross-table checks)
     missing: list = field(default_factory=list)          # [{"title", "page"}]: tables its 目录 lists, not found
+    unread: list = field(default_factory=list)           # pages that could not be read (or only in part)
 
     def to_json(self, source_name: Optional[str] = None) -> dict:
         return {"source": source_name or self.source, "pages": self.pages,
                 "tables": [t.to_json() for t in self.tables], "notices": list(self.notices),
-                "missing_tables": [dict(m) for m in self.missing]}
+                "missing_tables": [dict(m) for m in self.missing], "unread_pages": list(self.unread)}
 
 
 class ReportedError(Exception):

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, Optional, Union
 
-from .model import Document
+from .model import Document, Issue
 from .settings import ConversionSettings
 from .sources import reader_for
 from .standard.checks import run_checks
@@ -52,7 +52,8 @@ def convert_document(path, settings: Union[None, dict, ConversionSettings] = Non
     if reader.kind == "sheets":
         source = reader(path, settings)
         tables, notices = sheets_to_tables(source.sheets, perf, settings.grid)
-        doc = Document(source=str(path), pages=source.page_count, notices=list(notices))
+        doc = Document(source=str(path), pages=source.page_count,
+                       notices=[n for sheet in source.sheets for n in sheet.notices] + list(notices))
         found = FoundTables(tables)
     else:
         with reader(path, settings) as source:
@@ -62,8 +63,28 @@ def convert_document(path, settings: Union[None, dict, ConversionSettings] = Non
     forms = perf.finished_forms()
     doc.notices.extend(perf.notices)
     standardize_and_check(doc, found, performance_tables(forms))
+    if reader.kind == "sheets":
+        flag_doubtful_sheet_cells(doc.tables, source.sheets)
     check_contents(doc, found.contents, found.numbers)
     return doc
+
+
+def flag_doubtful_sheet_cells(tables: list, sheets: list):
+    """A warning on every table cell read from a sheet cell whose value could not be read (a formula saved
+    without its result, which then stands in the cell), saying why."""
+    marks = {(sheet.page, r, c): message for sheet in sheets for r, c, message in sheet.doubtful}
+    if not marks:
+        return
+    for t in tables:
+        for i, row in enumerate(t.sources):
+            for j, src in enumerate(row):
+                if src is None:
+                    continue
+                c0, r0, c1, r1 = src.bbox
+                hit = next((m for (page, r, c), m in marks.items()
+                            if page == src.page and c0 <= c < c1 and r0 <= r < r1), None)
+                if hit:
+                    t.issues.append(Issue("formula_not_calculated", "warning", hit, i, j))
 
 
 def check_contents(doc: Document, contents: list, numbers: list = ()):
@@ -84,7 +105,8 @@ def check_contents(doc: Document, contents: list, numbers: list = ()):
             doc.notices.append(f"第 {page} 页标有“{label}”，但没有找到表格：可能只有图片或版式无法识别" if page else
                                f"表格编号中缺少“{label}”：该表可能被删除或没有找到")
     if not doc.tables:
-        doc.notices.append(NO_TABLES)
+        doc.notices.append(NO_TABLES if not doc.unread else
+                           f"没有找到表格：第 {'、'.join(map(str, doc.unread))} 页无法完整读取（见上）")
 
 
 def read_pages(source, doc: Document, perf: PerformanceReader, settings: ConversionSettings,
@@ -104,6 +126,9 @@ def read_pages(source, doc: Document, perf: PerformanceReader, settings: Convers
         done = page.number
         if progress:
             progress(page.number, doc.pages, f"正在整理第 {page.number}/{doc.pages} 页的表格")
+        if page.unread:
+            doc.notices.append(page.unread)
+            doc.unread.append(page.number)
         finder.add_page(page)
         if snapshots is not None and page.number < doc.pages:
             snapshots.after_page()

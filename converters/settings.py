@@ -23,6 +23,10 @@ class GridSettings:
 @dataclass(frozen=True)
 class OcrSettings:
     scale: float = 2.0                # render scale (144 dpi)
+    native_pixels: float = 8e6        # a page image holding this many pixels is rendered at its own resolution
+                                      # when that is below `scale` (a scan sized in pixels as points)
+    max_pixels: float = 12e6          # a page is never rendered larger (A2 at 2x fits; OCR reads a page scaled to
+                                      # 2,000 pixels anyway): bounds OCR's memory (~70 bytes per pixel)
     empty_cover: float = 0.05         # a page without text is read when images cover this share of it
     scan_cover: float = 0.3           # images covering this share make a text layer suspect
     garbage_share: float = 0.05       # share of unusable characters that makes a text layer suspect
@@ -58,11 +62,21 @@ class PreviewSettings:
 
 
 @dataclass(frozen=True)
+class LimitSettings:
+    """Bounds on what one document may cost, so that a hostile file stops with a message instead of the machine
+    running out of memory."""
+    content_mb: float = 16.0          # a page whose content streams decode to more is not parsed (a drawing-operator
+                                      # bomb: the PDF parser needs ~200 bytes per byte of operators)
+    memory_mb: float = 1536.0         # a batch worker (with its page readers) using more stops its document
+
+
+@dataclass(frozen=True)
 class ConversionSettings:
     grid: GridSettings = field(default_factory=GridSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
     performance: PerformanceSettings = field(default_factory=PerformanceSettings)
     preview: PreviewSettings = field(default_factory=PreviewSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
     page_workers: int = 1             # processes reading a PDF's pages (1: in this process)
 
     def __post_init__(self):

@@ -58,10 +58,46 @@ def create_application(argv=None) -> QApplication:
     return app
 
 
+ERROR_LOG = "errors.log"
+
+
+def report_unexpected(exc_type, exc, tb, parent=None) -> Path:
+    """An error no code path expected (a bug): its traceback appended to errors.log in the app's data folder,
+    the user told in Chinese what happened and where the details are, never shown a traceback. The app goes
+    on; corrections are saved as they are made. Returns the log's path."""
+    import datetime
+    import traceback
+    from converters.review import default_data_dir
+    from . import dialogs
+    log = default_data_dir() / ERROR_LOG
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(f"--- {datetime.datetime.now().isoformat(timespec='seconds')}\n")
+            f.write("".join(traceback.format_exception(exc_type, exc, tb)))
+    except OSError:
+        pass
+    try:
+        dialogs.show_error(parent, "程序内部错误",
+                           f"刚才的操作没有完成（{exc_type.__name__}）。已做的修改已自动保存，可以继续使用。\n"
+                           f"详细信息已记录到：{log}")
+    except Exception:  # noqa: BLE001 - a report must never raise in its turn
+        pass
+    return log
+
+
+def _excepthook(exc_type, exc, tb):
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    report_unexpected(exc_type, exc, tb, QApplication.activeWindow())
+
+
 def run(argv) -> int:
     """Start the app; `argv`: paths of PDF files or folders to open at start."""
     app = create_application()
     signal.signal(signal.SIGINT, signal.SIG_DFL)      # Ctrl+C in the terminal ends the app
+    sys.excepthook = _excepthook                      # an exception in a slot: a message, not a traceback
     from .main_window import MainWindow
     window = MainWindow()
     window.show()

@@ -12,12 +12,15 @@ from pathlib import Path
 from PySide6.QtCore import QThread, Signal
 
 from converters.model import ConversionError, failure_message
+from converters.batch import memory_message
 from converters.pipeline import Cancelled, convert_document
 from converters.review import ReviewSession
 from converters.settings import ConversionSettings
+from converters.sources.processes import tree_memory_mb
 
 PAGE_READERS = max(1, min(os.cpu_count() or 1, 4))     # processes reading a PDF's pages (~100 MB each)
-GUI_CONVERSION = ConversionSettings.resolve({"page_workers": PAGE_READERS})
+# The GUI process holds the app besides the conversion: its limit covers both (and the page readers).
+GUI_CONVERSION = ConversionSettings.resolve({"page_workers": PAGE_READERS, "limits": {"memory_mb": 3072}})
 
 
 class ConversionJob(QThread):
@@ -41,18 +44,36 @@ class ConversionJob(QThread):
         self._cancel.set()
 
     def _progress(self, done: int, total: int, message: str):
+        self._page = min(int(done) + 1, int(total)) if total else int(done) + 1
         self.progress.emit(int(done), int(total), message)
 
+    def _should_stop(self) -> bool:
+        """Cancelled by the user, or this process and its page readers past the memory limit (checked between
+        pages: the render and content limits keep a single page bounded)."""
+        if self._cancel.is_set():
+            return True
+        used = tree_memory_mb()
+        limit = self.conversion.limits.memory_mb
+        if used > limit:
+            self._out_of_memory = memory_message(self.path.name, self._page, used, limit)
+            return True
+        return False
+
     def run(self):
+        self._page, self._out_of_memory = 1, None
         try:
             if not self.path.exists():
                 raise ConversionError(f"{self.path.name}：文件不存在")
-            doc = convert_document(self.path, self.conversion, progress=self._progress, cancel=self._cancel.is_set,
+            doc = convert_document(self.path, self.conversion, progress=self._progress, cancel=self._should_stop,
                                    preview=self.preview.emit)
             if self._cancel.is_set():
                 raise Cancelled()
             session = ReviewSession.open(doc, data_dir=self.data_dir)
         except Cancelled:
+            if self._out_of_memory:
+                self.outcome = "failed"
+                self.failed.emit(self._out_of_memory)
+                return
             self.outcome = "cancelled"
             self.cancelled.emit()
         except BaseException as e:          # noqa: BLE001 - any failure is reported, never crashes the app

@@ -199,7 +199,7 @@ def test_landscape_and_long_sheet_names(exported):
 def test_tables_json_contract(exported):
     doc, folder = exported
     data = json.loads((folder / "tables.json").read_text(encoding="utf-8"))
-    assert set(data) == {"source", "pages", "tables", "notices", "missing_tables"}
+    assert set(data) == {"source", "pages", "tables", "notices", "missing_tables", "unread_pages"}
     assert data["source"] == "dev_001.pdf" and data["pages"] == 9
     assert data["notices"] == ["第10页为扫描页，已跳过"]
     assert len(data["tables"]) == 6

@@ -45,3 +45,37 @@ def exit_with(pid: int, every: float = 1.0):
             time.sleep(every)
         os._exit(1)
     threading.Thread(target=watch, name="exit-with", daemon=True).start()
+
+
+def tree_memory_mb(pid: int = 0) -> float:
+    """Resident memory of process `pid` (default: this one) and all its descendants, in MB."""
+    import psutil
+    try:
+        root = psutil.Process(pid or os.getpid())
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0.0
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:                # ended while we looked
+            pass
+    return total / 2 ** 20
+
+
+def watch_memory(limit_mb: float, exceeded, every: float = 0.2):
+    """Call `exceeded(mb)` once, from a thread, when this process and its children (page readers) use more than
+    `limit_mb` of memory: the engine stops a document itself, with a message, before the kernel kills the
+    process without one."""
+    import threading
+    import time
+
+    def watch():
+        while True:
+            mb = tree_memory_mb()
+            if mb > limit_mb:
+                exceeded(mb)
+                return
+            time.sleep(every)
+    threading.Thread(target=watch, name="memory-watch", daemon=True).start()

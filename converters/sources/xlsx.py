@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..model import ConversionError, Sheet
 from .base import SheetSource, join_wrapped
+from .html import html_sheets, looks_like_html
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -29,6 +30,8 @@ def read_sheets(path) -> list:
         sheets = _xlsx_sheets(path)
     elif kind == "ole":
         sheets = _xls_sheets(path)
+    elif kind == "html":
+        sheets = html_sheets(path)
     else:
         raise ConversionError(f"{path.name}：不是有效的 Excel 文件（文件内容无法识别，可能已损坏或扩展名有误）")
     if not any(s.rows for s in sheets):
@@ -37,35 +40,60 @@ def read_sheets(path) -> list:
 
 
 def sniff(path: Path) -> str:
-    """'zip' (OOXML), 'ole' (legacy binary), 'encrypted' (password-protected OOXML) or 'unknown'."""
+    """'zip' (OOXML), 'ole' (legacy binary), 'encrypted' (password-protected OOXML), 'html' (a web page's
+    tables saved as .xls, as many sites serve them) or 'unknown'."""
     try:
         with open(path, "rb") as f:
-            head = f.read(8)
+            head = f.read(4096)
             if head[:4] == b"PK\x03\x04":
                 return "zip"
-            if head == OLE_MAGIC:
+            if head[:8] == OLE_MAGIC:
+                f.seek(0)
                 return "encrypted" if ENCRYPTED_STREAM in f.read() else "ole"
     except OSError as e:
         raise ConversionError(f"{path.name}：无法读取文件（{e.strerror or e}）") from e
-    return "unknown"
+    return "html" if looks_like_html(head) else "unknown"
 
 
 # ---------------------------------------------------------------------------------------------- .xlsx
-def _xlsx_sheets(path: Path) -> list:
+def _load_xlsx(path: Path, data_only: bool):
     import openpyxl
     try:
-        wb = openpyxl.load_workbook(path, data_only=True)
+        return openpyxl.load_workbook(path, data_only=data_only)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as e:
         raise ConversionError(f"{path.name}：无法打开 Excel 工作簿（文件已损坏或不是 xlsx 格式）") from e
     except Exception as e:   # openpyxl raises its own InvalidFileException and lxml/XML errors
         raise ConversionError(f"{path.name}：无法打开 Excel 工作簿（{type(e).__name__}）") from e
+
+
+def _xlsx_sheets(path: Path) -> list:
+    wb = _load_xlsx(path, data_only=True)
+    formulas = _load_xlsx(path, data_only=False) if has_uncached_formulas(path) else None
     try:
-        return [_xlsx_sheet(ws, k) for k, ws in enumerate(wb.worksheets, start=1)]
+        return [_xlsx_sheet(ws, k, formulas.worksheets[k - 1] if formulas else None)
+                for k, ws in enumerate(wb.worksheets, start=1)]
     finally:
         wb.close()
+        if formulas is not None:
+            formulas.close()
 
 
-def _xlsx_sheet(ws, page: int) -> Sheet:
+# A formula cell without its result: <c r="C5"><f>SUM(C6:C9)</f></c> (or an empty <v>), or a shared formula's
+# reference <f t="shared" si="0"/> with nothing after it.
+_UNCACHED = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+
+
+def has_uncached_formulas(path: Path) -> bool:
+    """Does any worksheet hold a formula whose result was not saved with it?"""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return any(_UNCACHED.search(z.read(n)) for n in z.namelist()
+                       if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError):
+        return False
+
+
+def _xlsx_sheet(ws, page: int, formulas=None) -> Sheet:
     from openpyxl.utils import column_index_from_string
     if ws.sheet_state != "visible":
         return Sheet(ws.title, page, [])
@@ -76,8 +104,47 @@ def _xlsx_sheet(ws, page: int) -> Sheet:
     # with one formatted cell far down makes that a million.
     grid = {(r, c): cell_text(cell.value, cell.number_format)
             for (r, c), cell in ws._cells.items() if cell.value is not None}
+    doubtful, notices = _computed_formulas(ws, formulas, grid) if formulas is not None else ({}, [])
     merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
-    return _sheet(ws.title, page, grid, merges, hidden_rows, hidden_cols)
+    sheet = _sheet(ws.title, page, grid, merges, hidden_rows, hidden_cols, doubtful)
+    sheet.notices.extend(notices)
+    return sheet
+
+
+def _computed_formulas(ws, formulas, grid: dict) -> tuple:
+    """The formula cells of `ws` saved without their results: simple sums evaluated into `grid` (formulas.py),
+    the rest left empty and returned to be flagged. Returns ({(row, col): message}, [notice])."""
+    from openpyxl.utils import get_column_letter
+    from .formulas import evaluate
+    pending = {(r, c): cell for (r, c), cell in formulas._cells.items()
+               if cell.data_type == "f" and isinstance(cell.value, str) and (r, c) not in grid}
+    if not pending:
+        return {}, []
+    values: dict = {}
+
+    def value_of(r: int, c: int):
+        if (r, c) in values:
+            return values[(r, c)]
+        if (r, c) in pending:
+            values[(r, c)] = None                                 # a circular reference stays None
+            values[(r, c)] = evaluate(pending[(r, c)].value, value_of)
+            return values[(r, c)]
+        cell = ws._cells.get((r, c))
+        v = None if cell is None else cell.value
+        return 0.0 if v is None else float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+    doubtful = {}
+    for (r, c), cell in pending.items():
+        v = value_of(r, c)
+        if v is None:                       # the formula itself stands in the cell: never an empty amount
+            grid[(r, c)] = cell.value
+            doubtful[(r, c)] = f"公式没有保存计算结果，且无法自动计算（{cell.value}）：请在 Excel 中打开并保存后重新转换"
+        else:
+            grid[(r, c)] = format_number(v, cell.number_format)
+    where = "、".join(f"{get_column_letter(c)}{r}" for r, c in sorted(doubtful)[:5]) + ("…" if len(doubtful) > 5 else "")
+    notice = (f"工作表“{ws.title}”有 {len(pending)} 个公式单元格没有保存计算结果：已按公式算出 "
+              f"{len(pending) - len(doubtful)} 个" + (f"，{len(doubtful)} 个无法计算（{where}），已标出"
+                                                      if doubtful else ""))
+    return doubtful, [notice]
 
 
 # ---------------------------------------------------------------------------------------------- .xls
@@ -121,9 +188,9 @@ def _xls_sheet(book, sh, page: int) -> Sheet:
 
 
 # ---------------------------------------------------------------------------------------------- common
-def _sheet(name, page, grid, merges, hidden_rows, hidden_cols) -> Sheet:
-    """A Sheet from 1-based cell texts: hidden rows/columns and trailing blank ones dropped, merges
-    re-indexed to the kept rows and columns (0-based, inclusive)."""
+def _sheet(name, page, grid, merges, hidden_rows, hidden_cols, doubtful: dict = None) -> Sheet:
+    """A Sheet from 1-based cell texts: hidden rows/columns and trailing blank ones dropped, merges and
+    `doubtful` cells ({(row, col): message}) re-indexed to the kept rows and columns (0-based, inclusive)."""
     used = [k for k, v in grid.items() if v.strip()]
     last_row = max((r for r, _ in used), default=0)
     last_col = max((c for _, c in used), default=0)
@@ -138,7 +205,8 @@ def _sheet(name, page, grid, merges, hidden_rows, hidden_cols) -> Sheet:
         cc = [cix[c] for c in range(c0, min(c1, last_col) + 1) if c in cix]
         if rr and cc and (len(rr) > 1 or len(cc) > 1) and r0 in rix and c0 in cix:
             out.append((rr[0], cc[0], rr[-1], cc[-1]))
-    return Sheet(name, page, rows, out)
+    marked = [(rix[r], cix[c], m) for (r, c), m in sorted((doubtful or {}).items()) if r in rix and c in cix]
+    return Sheet(name, page, rows, out, doubtful=marked)
 
 
 _SECTION = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')

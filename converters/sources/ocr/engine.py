@@ -88,8 +88,9 @@ class TextEngine:
             opts.intra_op_num_threads = opts.inter_op_num_threads = threads
         providers = [("CPUExecutionProvider", {"arena_extend_strategy": "kSameAsRequested"})]
         folder = model_dir()
-        self.det = ort.InferenceSession(str(folder / MODEL_FILES["det"]), sess_options=opts, providers=providers)
         self.rec = ort.InferenceSession(str(folder / MODEL_FILES["rec"]), sess_options=opts, providers=providers)
+        opts.enable_mem_pattern = False     # the detector's buffers for a whole page would stay allocated (~200 MB)
+        self.det = ort.InferenceSession(str(folder / MODEL_FILES["det"]), sess_options=opts, providers=providers)
         meta = self.rec.get_modelmeta().custom_metadata_map
         self.alphabet = ["blank"] + meta["character"].splitlines() + [" "]      # CTC blank first, space last
         self.settings = settings

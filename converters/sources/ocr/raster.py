@@ -147,6 +147,9 @@ def _block_mean(img: np.ndarray, k: int, width: int, height: int) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------- warping
+ROTATE_BAND_PIXELS = 1 << 20       # pixels per band of `rotate`: its working arrays take ~60 bytes per pixel
+
+
 def rotate(img: np.ndarray, angle: float, fill: int) -> np.ndarray:
     """The image rotated by `angle` degrees (counter-clockwise) about its centre, same size, uncovered
     corners `fill`: `cv2.warpAffine(img, cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1), (w, h),
@@ -160,22 +163,26 @@ def rotate(img: np.ndarray, angle: float, fill: int) -> np.ndarray:
     cx, cy = w / 2, h / 2
     m = _invert_affine(np.array([[a, b, (1 - a) * cx - b * cy], [-b, a, b * cx + (1 - a) * cy]]))
     m = m.astype(np.float32)
-    rows = np.arange(h, dtype=np.float32)[:, None]
-    cols = np.arange(w, dtype=np.float64)
-    sx = _fma(cols, m[0, 0], rows * m[0, 1] + m[0, 2])
-    sy = _fma(cols, m[1, 0], rows * m[1, 1] + m[1, 2])
-    ix, iy = np.floor(sx), np.floor(sy)
-    fx, fy = sx - ix, sy - iy
-    inside = (ix >= -1) & (ix < w) & (iy >= -1) & (iy < h)
-    pad = np.full((h + 2, w + 2), fill, np.float32)        # pixels beyond the edge count as `fill`
+    pad = np.full((h + 2, w + 2), fill, np.uint8)          # pixels beyond the edge count as `fill`
     pad[1:-1, 1:-1] = img
     flat = pad.ravel()
-    i = (np.clip(iy, -1, h - 1).astype(np.int32) + 1) * (w + 2) + np.clip(ix, -1, w - 1).astype(np.int32) + 1
-    p00, p01, p10, p11 = (flat.take(i + d) for d in (0, 1, w + 2, w + 3))
-    top = _fma(fx, p01 - p00, p00)
-    bottom = _fma(fx, p11 - p10, p10)
-    v = _fma(fy, bottom - top, top)
-    return np.where(inside, np.clip(np.rint(v), 0, 255), fill).astype(np.uint8)
+    cols = np.arange(w, dtype=np.float64)
+    out = np.empty((h, w), np.uint8)
+    band = max(1, ROTATE_BAND_PIXELS // w)                  # rows at a time: the float arrays stay small
+    for r0 in range(0, h, band):
+        rows = np.arange(r0, min(h, r0 + band), dtype=np.float32)[:, None]
+        sx = _fma(cols, m[0, 0], rows * m[0, 1] + m[0, 2])
+        sy = _fma(cols, m[1, 0], rows * m[1, 1] + m[1, 2])
+        ix, iy = np.floor(sx), np.floor(sy)
+        fx, fy = sx - ix, sy - iy
+        inside = (ix >= -1) & (ix < w) & (iy >= -1) & (iy < h)
+        i = (np.clip(iy, -1, h - 1).astype(np.int32) + 1) * (w + 2) + np.clip(ix, -1, w - 1).astype(np.int32) + 1
+        p00, p01, p10, p11 = (flat.take(i + d).astype(np.float32) for d in (0, 1, w + 2, w + 3))
+        top = _fma(fx, p01 - p00, p00)
+        bottom = _fma(fx, p11 - p10, p10)
+        v = _fma(fy, bottom - top, top)
+        out[r0:r0 + len(rows)] = np.where(inside, np.clip(np.rint(v), 0, 255), fill)
+    return out
 
 
 def _fma(a, b, c) -> np.ndarray:

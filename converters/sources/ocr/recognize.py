@@ -14,6 +14,7 @@ standard/ocr_flags.py turns them into `low_confidence` issues on the cells that 
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 import unicodedata
@@ -82,6 +83,7 @@ def recognize_if_needed(page: PageContent, render, name: str, settings: OcrSetti
         return page
     if stage:
         stage(page.number, "render")
+    settings = replace(settings, scale=render_scale(page, settings))
     gray = render(settings.scale)
     if stage:
         stage(page.number, "recognize")
@@ -91,6 +93,20 @@ def recognize_if_needed(page: PageContent, render, name: str, settings: OcrSetti
         return read_image(gray, page, settings)
     except OcrUnavailable as e:
         raise ConversionError(f"{name}：第 {page.number} 页需要 OCR 识别，但{e}") from e
+
+
+def render_scale(page: PageContent, settings: OcrSettings = DEFAULT.ocr) -> float:
+    """Pixels per point to render a page at for OCR: `settings.scale`; lower for a page whose image already
+    holds enough pixels at a lower resolution (a scan whose page size is its pixel count in points is read at
+    its native resolution, not doubled), and never more than `settings.max_pixels` in all (a photo on a
+    200-inch page)."""
+    scale = settings.scale
+    density, area = page.image_density, page.width * page.height
+    if 0 < density < scale and area * density * density >= settings.native_pixels:
+        scale = density
+    if area > 0 and area * scale * scale > settings.max_pixels:
+        scale = math.sqrt(settings.max_pixels / area)
+    return scale
 
 
 # ---------------------------------------------------------------------------------------------- engine, rendering
