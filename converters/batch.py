@@ -225,7 +225,7 @@ def crash_message(name: str, detail) -> str:
 
 
 def memory_message(name: str, page: int, used_mb: float, limit_mb: float) -> str:
-    return f"{name}：内存不足：第 {page} 页（转换占用 {used_mb:.0f} MB，超过上限 {limit_mb:g} MB），已停止转换此文件"
+    return f"{name}：内存不足：第 {page} 页（转换进程占用 {used_mb:.0f} MB，超过上限 {limit_mb:g} MB），已停止转换此文件"
 
 
 def _out_of_memory(limit_mb: float, used_mb: float):
@@ -267,7 +267,7 @@ def _mp_context():
 def _start_worker(ocr_threads: int, batch: int, memory_mb: float):
     """A worker's OCR runs on its share of the cores (workers that OCR side by side would oversubscribe them);
     the worker stops when the batch's process is killed (Ctrl+C stops the pool itself), and stops its document
-    when it uses more than `memory_mb` with its page readers."""
+    when it or one of its page readers uses more than `memory_mb`."""
     from .sources.ocr.recognize import set_threads
     set_threads(ocr_threads)
     exit_with(batch)

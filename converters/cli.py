@@ -102,7 +102,7 @@ def main(argv=None) -> int:
                     help="应用此文件夹中保存的模板（在界面中“保存为模板”或导出的 .json 文件；可多次给出）")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="并行转换的进程数（默认：全部 CPU 核心）")
     ap.add_argument("--memory-limit", type=float, default=DEFAULT.limits.memory_mb, metavar="MB",
-                    help=f"每个转换进程（含其读页进程）的内存上限，超过即停止该文件并说明（默认 {DEFAULT.limits.memory_mb:g} MB）")
+                    help=f"每个转换进程（及其读页进程）的内存上限，超过即停止该文件并说明（默认 {DEFAULT.limits.memory_mb:g} MB）")
     ap.add_argument("--scheduler", metavar="ADDRESS",
                     help="Dask 调度器地址（如 tcp://10.0.0.5:8786）：每个文档作为集群上的一个任务；"
                          "工作节点须能访问相同的输入与导出路径")

@@ -47,35 +47,54 @@ def exit_with(pid: int, every: float = 1.0):
     threading.Thread(target=watch, name="exit-with", daemon=True).start()
 
 
-def tree_memory_mb(pid: int = 0) -> float:
-    """Resident memory of process `pid` (default: this one) and all its descendants, in MB."""
+def largest_process_mb(pid: int = 0) -> float:
+    """Resident memory of the largest of process `pid` (default: this one) and its descendants (its page
+    readers), in MB: a page that costs too much costs it in the one process reading it."""
     import psutil
     try:
         root = psutil.Process(pid or os.getpid())
         procs = [root, *root.children(recursive=True)]
     except psutil.Error:
         return 0.0
-    total = 0
+    largest = 0
     for p in procs:
         try:
-            total += p.memory_info().rss
+            largest = max(largest, p.memory_info().rss)
         except psutil.Error:                # ended while we looked
             pass
-    return total / 2 ** 20
+    return largest / 2 ** 20
 
 
 def watch_memory(limit_mb: float, exceeded, every: float = 0.2):
-    """Call `exceeded(mb)` once, from a thread, when this process and its children (page readers) use more than
-    `limit_mb` of memory: the engine stops a document itself, with a message, before the kernel kills the
-    process without one."""
+    """Call `exceeded(mb)` once, from a thread, when this process or one of its children (page readers) uses
+    more than `limit_mb` of memory: the engine stops a document itself, with a message, before the kernel kills
+    the process without one."""
     import threading
     import time
 
     def watch():
         while True:
-            mb = tree_memory_mb()
+            mb = largest_process_mb()
             if mb > limit_mb:
                 exceeded(mb)
                 return
             time.sleep(every)
     threading.Thread(target=watch, name="memory-watch", daemon=True).start()
+
+
+_malloc_trim = None
+
+
+def return_freed_memory() -> None:
+    """Give the memory freed after a large piece of work (a page's images and OCR buffers) back to the system.
+    glibc keeps freed blocks in its heaps: without this a page reader grew from 130 to 700 MB over 20 scanned
+    pages. A no-op where the C library is not glibc."""
+    global _malloc_trim
+    if _malloc_trim is None:
+        import ctypes
+        try:
+            _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _malloc_trim = False
+    if _malloc_trim:
+        _malloc_trim(0)

@@ -26,6 +26,7 @@ import numpy as np
 from ...model import Char, ConversionError, PageContent, Rule, group_lines, is_cjk
 from ...settings import DEFAULT, OcrSettings
 from ..orientation import text_turns, turn_page
+from ..processes import return_freed_memory
 from . import raster
 
 
@@ -93,6 +94,9 @@ def recognize_if_needed(page: PageContent, render, name: str, settings: OcrSetti
         return read_image(gray, page, settings)
     except OcrUnavailable as e:
         raise ConversionError(f"{name}：第 {page.number} 页需要 OCR 识别，但{e}") from e
+    finally:
+        del gray
+        return_freed_memory()
 
 
 def render_scale(page: PageContent, settings: OcrSettings = DEFAULT.ocr) -> float:
