@@ -16,11 +16,11 @@ from converters.batch import memory_message
 from converters.pipeline import Cancelled, convert_document
 from converters.review import ReviewSession
 from converters.settings import ConversionSettings
-from converters.sources.processes import tree_memory_mb
+from converters.sources.processes import largest_process_mb
 
 PAGE_READERS = max(1, min(os.cpu_count() or 1, 4))     # processes reading a PDF's pages (~100 MB each)
-# The GUI process holds the app besides the conversion: its limit covers both (and the page readers).
-GUI_CONVERSION = ConversionSettings.resolve({"page_workers": PAGE_READERS, "limits": {"memory_mb": 3072}})
+# The GUI process holds the app besides the conversion: its limit covers both.
+GUI_CONVERSION = ConversionSettings.resolve({"page_workers": PAGE_READERS, "limits": {"memory_mb": 2048}})
 
 
 class ConversionJob(QThread):
@@ -48,11 +48,11 @@ class ConversionJob(QThread):
         self.progress.emit(int(done), int(total), message)
 
     def _should_stop(self) -> bool:
-        """Cancelled by the user, or this process and its page readers past the memory limit (checked between
-        pages: the render and content limits keep a single page bounded)."""
+        """Cancelled by the user, or this process or one of its page readers past the memory limit (checked
+        between pages: the render and content limits keep a single page bounded)."""
         if self._cancel.is_set():
             return True
-        used = tree_memory_mb()
+        used = largest_process_mb()
         limit = self.conversion.limits.memory_mb
         if used > limit:
             self._out_of_memory = memory_message(self.path.name, self._page, used, limit)
