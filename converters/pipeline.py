@@ -80,9 +80,9 @@ def flag_doubtful_sheet_cells(tables: list, sheets: list):
             for j, src in enumerate(row):
                 if src is None:
                     continue
-                c0, r0, c1, r1 = src.bbox
-                hit = next((m for (page, r, c), m in marks.items()
-                            if page == src.page and c0 <= c < c1 and r0 <= r < r1), None)
+                c0, r0, c1, r1 = (int(v) for v in src.bbox)          # cell coordinates (a merge spans several)
+                hit = next((marks[(src.page, r, c)] for r in range(r0, r1) for c in range(c0, c1)
+                            if (src.page, r, c) in marks), None)
                 if hit:
                     t.issues.append(Issue("formula_not_calculated", "warning", hit, i, j))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import zlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -107,19 +108,16 @@ def paper_unit(width: float, height: float, density: float) -> float:
 
 
 def _pdfium_density(page) -> float:
-    """Pixels per point of the page's largest image (as `_image_density`, from PDFium's page objects); only
-    looked for on pages large enough for `paper_unit` to matter."""
+    """`largest_image_density` from PDFium's page objects; only looked for on pages large enough for
+    `paper_unit` to matter."""
     if min(page.get_size()) < 1000:
         return 0.0
     import pypdfium2.raw as pdfium_c
-    best, density = 0.0, 0.0
+    images = []
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=1):
         left, bottom, right, top = obj.get_bounds()
-        w, h = right - left, top - bottom
-        px = obj.get_px_size()
-        if w > 0 and h > 0 and w * h > best and px[0] and px[1]:
-            best, density = w * h, min(px[0] / w, px[1] / h)
-    return density
+        images.append((right - left, top - bottom, *obj.get_px_size()))
+    return largest_image_density(images)
 
 
 def iter_pages(pdf, path: Path, workers: int, ocr: OcrSettings, chunk: int = 4, stage=None,
@@ -238,21 +236,26 @@ def _image_cover(page) -> float:
     return min(1.0, area / (w * h)) if w * h > 0 else 0.0
 
 
-def _image_density(page) -> float:
-    """Pixels per point of the largest image on the page (the scan of a scanned page), 0 without images."""
+def largest_image_density(images) -> float:
+    """Pixels per point of the largest of `images` ((width, height in points, width, height in pixels)): the
+    scan of a scanned page; 0 without images."""
     best, density = 0.0, 0.0
-    for i in page.images:
-        w, h = float(i["x1"] - i["x0"]), float(i["bottom"] - i["top"])
-        size = i.get("srcsize") or (0, 0)
-        if w > 0 and h > 0 and w * h > best and size[0] and size[1]:
-            best, density = w * h, min(size[0] / w, size[1] / h)
+    for w, h, px_w, px_h in images:
+        if w > 0 and h > 0 and w * h > best and px_w and px_h:
+            best, density = w * h, min(px_w / w, px_h / h)
     return density
+
+
+def _image_density(page) -> float:
+    """`largest_image_density` of a pdfplumber page."""
+    return largest_image_density((float(i["x1"] - i["x0"]), float(i["bottom"] - i["top"]),
+                                  *(i.get("srcsize") or (0, 0))) for i in page.images)
 
 
 def content_problem(page, number: int, limits: LimitSettings = DEFAULT.limits) -> tuple:
     """(too large, message): whether the page's content streams decode to more than `limits.content_mb` (they are
     then not parsed at all: the parser would need ~200 bytes of memory per byte), or do not decode (the parser
-    reads what it can; the page is reported damaged). ("", False) for a sound page. Flate data is decoded in
+    reads what it can; the page is reported damaged). (False, "") for a sound page. Flate data is decoded in
     pieces and only counted, so a compression bomb costs no memory here."""
     from pdfminer.pdftypes import resolve1
     limit = limits.content_mb * 2 ** 20
@@ -262,8 +265,8 @@ def content_problem(page, number: int, limits: LimitSettings = DEFAULT.limits) -
         raw = getattr(stream, "rawdata", None)
         if raw is None:
             continue
-        filters = [f for f, _ in stream.get_filters()]
-        if not filters or any(getattr(f, "name", f) not in ("FlateDecode", "Fl") for f in filters) or len(filters) > 1:
+        filters = [getattr(f, "name", f) for f, _ in stream.get_filters()]
+        if filters not in (["FlateDecode"], ["Fl"]):       # unfiltered, or filters rare in content: counted raw
             total += len(raw)
             continue
         inflate, rest = zlib.decompressobj(), raw
@@ -281,7 +284,6 @@ def content_problem(page, number: int, limits: LimitSettings = DEFAULT.limits) -
 
 def _scaled(page: PageContent, unit: float) -> PageContent:
     """The page in points of its paper (`paper_unit`)."""
-    from dataclasses import replace
     return replace(page, width=page.width * unit, height=page.height * unit,
                    chars=[Char(c.text, *(v * unit for v in c[1:])) for c in page.chars],
                    h_rules=[Rule(*(v * unit for v in r)) for r in page.h_rules],

@@ -113,7 +113,8 @@ def _xlsx_sheet(ws, page: int, formulas=None) -> Sheet:
 
 def _computed_formulas(ws, formulas, grid: dict) -> tuple:
     """The formula cells of `ws` saved without their results: simple sums evaluated into `grid` (formulas.py),
-    the rest left empty and returned to be flagged. Returns ({(row, col): message}, [notice])."""
+    the rest put there as their formula text and returned to be flagged. Returns ({(row, col): message},
+    [notice])."""
     from openpyxl.utils import get_column_letter
     from .formulas import evaluate
     pending = {(r, c): cell for (r, c), cell in formulas._cells.items()
