@@ -47,9 +47,9 @@ def serial(files: list) -> dict:
     times = []
     for f in files:
         with open_pdf(f) as pdf:
-            for i, page in enumerate(pdf.pages):
+            for i in range(len(pdf)):
                 t = time.perf_counter()
-                read_page(page, i + 1, Path(f), DEFAULT.ocr)
+                read_page(pdf, i + 1, Path(f), DEFAULT.ocr)
                 times.append(time.perf_counter() - t)
     return {"first": times[0], "pages": len(times) - 1, "seconds": sum(times[1:])}
 

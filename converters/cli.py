@@ -22,7 +22,7 @@ from .batch import DEFAULT_TIMEOUT, BatchError, BatchSettings, Result, collect, 
 from .model import os_error_text, printable
 from .output.dataset import REPORT_XLSX
 from .review.templates import activate_templates
-from .settings import DEFAULT
+from .settings import DEFAULT, PDF_READERS
 
 EXIT_OK, EXIT_FAILED, EXIT_NOTHING, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -103,6 +103,8 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="并行转换的进程数（默认：全部 CPU 核心）")
     ap.add_argument("--memory-limit", type=float, default=DEFAULT.limits.memory_mb, metavar="MB",
                     help=f"每个转换进程（及其读页进程）的内存上限，超过即停止该文件并说明（默认 {DEFAULT.limits.memory_mb:g} MB）")
+    ap.add_argument("--reader", choices=PDF_READERS, default=DEFAULT.pdf_reader,
+                    help="PDF 读页方式：pdfium（默认，快）或 pdfplumber（参照实现，用于核对）")
     ap.add_argument("--scheduler", metavar="ADDRESS",
                     help="Dask 调度器地址（如 tcp://10.0.0.5:8786）：每个文档作为集群上的一个任务；"
                          "工作节点须能访问相同的输入与导出路径")
@@ -123,7 +125,8 @@ def main(argv=None) -> int:
     activate_templates(*a.templates)
     settings = BatchSettings(out=Path(a.out), jobs=a.jobs, timeout=a.timeout, overwrite=a.overwrite,
                              scheduler=a.scheduler, templates=tuple(str(Path(t).resolve()) for t in a.templates),
-                             conversion=replace(DEFAULT, limits=replace(DEFAULT.limits, memory_mb=a.memory_limit)))
+                             conversion=replace(DEFAULT, pdf_reader=a.reader,
+                                                limits=replace(DEFAULT.limits, memory_mb=a.memory_limit)))
     missing = [p for p in a.inputs if not Path(p).exists()]
     for p in missing:
         print(f"{printable(p)}：文件或文件夹不存在", file=sys.stderr)

@@ -71,6 +71,9 @@ class LimitSettings:
                                       # document (a dense scanned page peaks at ~900 MB with the OCR models)
 
 
+PDF_READERS = ("pdfium", "pdfplumber")
+
+
 @dataclass(frozen=True)
 class ConversionSettings:
     grid: GridSettings = field(default_factory=GridSettings)
@@ -79,10 +82,14 @@ class ConversionSettings:
     preview: PreviewSettings = field(default_factory=PreviewSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     page_workers: int = 1             # processes reading a PDF's pages (1: in this process)
+    pdf_reader: str = "pdfium"        # the PDF page reader: "pdfium" (fast, the default) or "pdfplumber" (the
+                                      # reference it is checked against)
 
     def __post_init__(self):
         if not isinstance(self.page_workers, int) or self.page_workers < 1:
             raise ValueError(f"page_workers must be a positive integer, not {self.page_workers!r}")
+        if self.pdf_reader not in PDF_READERS:
+            raise ValueError(f"pdf_reader must be one of {', '.join(PDF_READERS)}, not {self.pdf_reader!r}")
         for f in fields(self):
             value = getattr(self, f.name)
             if is_dataclass(value):

@@ -173,7 +173,8 @@ def test_a_table_printed_sideways_reads_upright(tmp_path, rotation):
     n = expected[0].pages[0]
     with pdfplumber.open(tmp_path / "sideways.pdf") as pdf:
         assert pdf.pages[n - 1].width < pdf.pages[n - 1].height     # displayed portrait, text running down/up
-        page = read_page(pdf.pages[n - 1], n)
+    with open_pdf(tmp_path / "sideways.pdf") as pdf:
+        page = read_page(pdf, n)
     assert page.width > page.height                                 # turned back to landscape
     doc = convert_document(tmp_path / "sideways.pdf")
     assert [t.form for t in doc.tables] == [e.form for e in expected]
@@ -281,7 +282,7 @@ def test_a_garbled_text_layer_is_replaced_by_ocr(tmp_path):
     garbage = ["扇 温 易 人 民 政 府 办 公 富", "项 国 属 性 一 次 性 项 育", "安 搜 期 资 金 业 额 1 4 5 , 0 0 0"]
     scan_pdf(spec, tmp_path / "layer.pdf", angle=0.5, text_layer=garbage)
     with open_pdf(tmp_path / "layer.pdf") as pdf:
-        raw = read_page(pdf.pages[0], 1)                             # without a path: the text layer as is
+        raw = read_page(pdf, 1)                             # without a path: the text layer as is
     assert "扇" in "".join(c.text for c in raw.chars) and ocr.ocr_need(raw) == "verify"
     doc = convert_document(tmp_path / "layer.pdf")
     assert [t.form for t in doc.tables] == [e.form for e in expected]
@@ -303,8 +304,8 @@ def test_a_text_layer_the_image_confirms_is_kept(tmp_path):
     c.showPage()
     c.save()
     with open_pdf(tmp_path / "background.pdf") as pdf:
-        raw = read_page(pdf.pages[0], 1)
-        page = read_page(pdf.pages[0], 1, tmp_path / "background.pdf", DEFAULT.ocr)
+        raw = read_page(pdf, 1)
+        page = read_page(pdf, 1, tmp_path / "background.pdf", DEFAULT.ocr)
     assert ocr.ocr_need(raw) == "verify"
     assert page.chars == raw.chars and not page.uncertain
 
@@ -382,7 +383,7 @@ def test_the_noisy_ocr_layer_of_a_real_scan_is_recognised():
     if not path.exists():
         pytest.skip("shared fixtures absent")
     with open_pdf(path) as pdf:
-        page = read_page(pdf.pages[0], 1)
+        page = read_page(pdf, 1)
     assert ocr.ocr_need(page) == "verify"
     gray = PdfSource.render(path, 1, DEFAULT.ocr.scale, grayscale=True)
     assert ocr.text_layer_agreement(page, gray) < DEFAULT.ocr.agreement

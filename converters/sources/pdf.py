@@ -1,13 +1,13 @@
-"""PDF pages through pdfplumber: each page's text layer and ruling as PageContent, one page at a time.
+"""PDF pages, one at a time, as PageContent: read by a page reader (PDFium by default, pdfplumber as the
+reference; `PAGE_READERS`), then sized to their paper, read by OCR where the text layer is missing or garbled
+(sources/ocr decides, pages drawn by `render`) and turned upright.
 
-Pages are yielded one by one and pdfplumber's caches are dropped after each, so memory stays bounded on
-1,000-page documents; with `settings.page_workers` > 1 the pages are read by that many processes. Pages whose
-text layer is missing or garbled are read from their image by OCR (sources/ocr decides), drawn by `render`.
+Pages are yielded one by one and each reader drops what it held for a page after it, so memory stays bounded on
+1,000-page documents; with `settings.page_workers` > 1 the pages are read by that many processes.
 """
 from __future__ import annotations
 
 import os
-import zlib
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
@@ -16,59 +16,30 @@ from ..model import Char, ConversionError, PageContent, Rule
 from ..settings import DEFAULT, ConversionSettings, LimitSettings, OcrSettings
 from .base import PageSource
 from .orientation import text_turns, turn_page
+from .pdf_pages import largest_image_density
+from .pdfium_page import PDFIUM_LOCK, PdfiumPages
+from .pdfplumber_page import PdfplumberPages
 from .processes import exit_with, start_method
 
-MIN_RULE_LEN = 4.0
+PAGE_READERS = {PdfiumPages.name: PdfiumPages, PdfplumberPages.name: PdfplumberPages}
 
 
-def _rules(edges, orientation):
-    out = []
-    for e in edges:
-        if e["orientation"] != orientation:
-            continue
-        if orientation == "h":
-            r = Rule(round(e["top"], 1), e["x0"], e["x1"])
-        else:
-            r = Rule(round(e["x0"], 1), e["top"], e["bottom"])
-        if r.end - r.start >= MIN_RULE_LEN:
-            out.append(r)
-    return out
+def open_pdf(path: Path, reader: str = DEFAULT.pdf_reader):
+    """The PDF open in page reader `reader` (a context manager); ConversionError with a Chinese reason naming the
+    file where it cannot be read."""
+    return PAGE_READERS[reader](Path(path))
 
-
-def open_pdf(path: Path):
-    import pdfplumber
-    name = Path(path).name
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(1024)
-    except OSError as e:
-        raise ConversionError(f"{name}：无法读取文件（{e.strerror or e}）") from e
-    if b"%PDF" not in head:
-        raise ConversionError(f"{name}：不是 PDF 文件")
-    try:
-        pdf = pdfplumber.open(path)
-        n = len(pdf.pages)
-    except Exception as e:  # pdfminer raises many types for damaged or encrypted files
-        causes = [e, *e.args, e.__context__]
-        text = " ".join(f"{type(c).__name__} {c!r}" for c in causes if c is not None).lower()
-        if "password" in text or "encrypt" in text:
-            raise ConversionError(f"{name}：文件已加密，请先解除密码保护") from e
-        raise ConversionError(f"{name}：PDF 文件已损坏，无法解析") from e
-    if n == 0:
-        pdf.close()
-        raise ConversionError(f"{name}：PDF 没有任何页面")
-    return pdf
 
 class PdfSource(PageSource):
     label = "PDF"
 
     def __init__(self, path, settings: ConversionSettings):
         super().__init__(path, settings)
-        self.pdf = open_pdf(self.path)
+        self.pdf = open_pdf(self.path, settings.pdf_reader)
 
     @property
     def page_count(self) -> int:
-        return len(self.pdf.pages)
+        return len(self.pdf)
 
     def pages(self, stage=None) -> Iterator[PageContent]:
         return iter_pages(self.pdf, self.path, self.settings.page_workers, self.settings.ocr, stage=stage,
@@ -82,13 +53,14 @@ class PdfSource(PageSource):
         """The page as displayed (/Rotate applied), through PDFium, `scale` pixels per point of the paper (a
         scan sized in pixels as points is drawn at its paper's size, see `paper_unit`)."""
         import pypdfium2 as pdfium
-        pdf = pdfium.PdfDocument(str(path))
-        try:
-            page = pdf[number - 1]
-            scale *= paper_unit(*page.get_size(), _pdfium_density(page))
-            return page.render(scale=scale, grayscale=grayscale, rev_byteorder=True).to_numpy().copy()
-        finally:
-            pdf.close()
+        with PDFIUM_LOCK:
+            pdf = pdfium.PdfDocument(str(path))
+            try:
+                page = pdf[number - 1]
+                scale *= paper_unit(*page.get_size(), _pdfium_density(page))
+                return page.render(scale=scale, grayscale=grayscale, rev_byteorder=True).to_numpy().copy()
+            finally:
+                pdf.close()
 
 
 PAPER_SHORT_SIDES = (595.0, 842.0)                  # A4, A3: the paper budget documents are printed on
@@ -122,17 +94,14 @@ def _pdfium_density(page) -> float:
 
 def iter_pages(pdf, path: Path, workers: int, ocr: OcrSettings, chunk: int = 4, stage=None,
                limits: LimitSettings = DEFAULT.limits) -> Iterator[PageContent]:
-    """The pages of an open PDF, in order. With workers > 1 the pages are read by that many processes
-    (each opens the file itself and reads `chunk` pages at a time, its first page alone so that the first pages
-    come soon); memory stays bounded either way. `stage(number, name)` hears of each page's OCR steps (from the
-    readers through a queue)."""
-    n = len(pdf.pages)
+    """The pages of a PDF open in a page reader, in order. With workers > 1 the pages are read by that many
+    processes (each opens the file itself in the same reader and reads `chunk` pages at a time, its first page
+    alone so that the first pages come soon); memory stays bounded either way. `stage(number, name)` hears of
+    each page's OCR steps (from the readers through a queue)."""
+    n = len(pdf)
     if workers <= 1 or n <= chunk:
-        for i, page in enumerate(pdf.pages):
-            try:
-                yield _read_checked(page, i + 1, path, ocr, stage, limits)
-            finally:
-                page.close()
+        for i in range(n):
+            yield _read_checked(pdf, i + 1, path, ocr, stage, limits)
         return
     import multiprocessing as mp
     ctx = mp.get_context(start_method())
@@ -143,7 +112,7 @@ def iter_pages(pdf, path: Path, workers: int, ocr: OcrSettings, chunk: int = 4, 
     threads = max(1, (os.cpu_count() or 1) // workers)       # OCR threads per reader
     stages = ctx.Queue() if stage else None
     with ctx.Pool(workers, initializer=_open_in_worker,
-                  initargs=(str(path), ocr, threads, os.getpid(), stages, limits)) as pool:
+                  initargs=(str(path), pdf.name, ocr, threads, os.getpid(), stages, limits)) as pool:
         results = pool.imap(_read_range, ranges)
         while True:
             try:
@@ -174,112 +143,33 @@ _worker_stage = None
 _worker_limits = DEFAULT.limits
 
 
-def _open_in_worker(path: str, ocr: OcrSettings, ocr_threads: int, converting: int, stages=None,
+def _open_in_worker(path: str, reader: str, ocr: OcrSettings, ocr_threads: int, converting: int, stages=None,
                     limits: LimitSettings = DEFAULT.limits):
     """Each page-reading process opens the file once; its OCR shares the cores with the other readers; it
     stops when the converting process is gone (a batch worker killed at its time limit does not get to close
     its pool; a reader stuck on a page would otherwise run on)."""
-    import pdfplumber
     from .ocr.recognize import set_threads
     set_threads(ocr_threads)
     exit_with(converting)
     global _worker_pdf, _worker_ocr, _worker_stage, _worker_limits
-    _worker_pdf, _worker_ocr, _worker_limits = pdfplumber.open(path), ocr, limits
+    _worker_pdf, _worker_ocr, _worker_limits = open_pdf(path, reader), ocr, limits
     _worker_stage = (lambda number, name: stages.put((number, name))) if stages is not None else None
 
 
 def _read_range(task) -> list:
     start, end = task
-    out = []
-    for i in range(start, end):
-        page = _worker_pdf.pages[i]
-        out.append(_read_checked(page, i + 1, Path(_worker_pdf.stream.name), _worker_ocr, _worker_stage,
-                                 _worker_limits))
-        page.close()
-    return out
+    return [_read_checked(_worker_pdf, i + 1, _worker_pdf.path, _worker_ocr, _worker_stage, _worker_limits)
+            for i in range(start, end)]
 
 
-def _read_checked(page, number: int, path: Path, ocr: OcrSettings, stage=None,
+def _read_checked(pdf, number: int, path: Path, ocr: OcrSettings, stage=None,
                   limits: LimitSettings = DEFAULT.limits) -> PageContent:
     try:
-        return read_page(page, number, path, ocr, stage, limits)
+        return read_page(pdf, number, path, ocr, stage, limits)
     except ConversionError:
         raise
     except Exception as e:
         raise ConversionError(f"{Path(path).name}：第 {number} 页已损坏，无法解析（{type(e).__name__}）") from e
-
-
-def dedupe_chars(chars: list, tolerance: float = 1.0) -> list:
-    """Drop characters printed again on top of themselves (fake bold, overlaid layers): same text within
-    `tolerance` points. pdfplumber's Page.dedupe_chars does the same but costs more than parsing the page."""
-    seen = {}
-    out = []
-    for c in chars:
-        kx, ky = int(c.x0 // tolerance), int(c.top // tolerance)
-        dup = False
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for o in seen.get((c.text, kx + dx, ky + dy), ()):
-                    if abs(o.x0 - c.x0) <= tolerance and abs(o.top - c.top) <= tolerance:
-                        dup = True
-        if not dup:
-            seen.setdefault((c.text, kx, ky), []).append(c)
-            out.append(c)
-    return out
-
-
-def _image_cover(page) -> float:
-    """Share of the page area covered by images (overlaps counted twice, capped at 1)."""
-    w, h = float(page.width), float(page.height)
-    area = sum(max(0.0, min(i["x1"], w) - max(i["x0"], 0.0)) * max(0.0, min(i["bottom"], h) - max(i["top"], 0.0))
-               for i in page.images)
-    return min(1.0, area / (w * h)) if w * h > 0 else 0.0
-
-
-def largest_image_density(images) -> float:
-    """Pixels per point of the largest of `images` ((width, height in points, width, height in pixels)): the
-    scan of a scanned page; 0 without images."""
-    best, density = 0.0, 0.0
-    for w, h, px_w, px_h in images:
-        if w > 0 and h > 0 and w * h > best and px_w and px_h:
-            best, density = w * h, min(px_w / w, px_h / h)
-    return density
-
-
-def _image_density(page) -> float:
-    """`largest_image_density` of a pdfplumber page."""
-    return largest_image_density((float(i["x1"] - i["x0"]), float(i["bottom"] - i["top"]),
-                                  *(i.get("srcsize") or (0, 0))) for i in page.images)
-
-
-def content_problem(page, number: int, limits: LimitSettings = DEFAULT.limits) -> tuple:
-    """(too large, message): whether the page's content streams decode to more than `limits.content_mb` (they are
-    then not parsed at all: the parser would need ~200 bytes of memory per byte), or do not decode (the parser
-    reads what it can; the page is reported damaged). (False, "") for a sound page. Flate data is decoded in
-    pieces and only counted, so a compression bomb costs no memory here."""
-    from pdfminer.pdftypes import resolve1
-    limit = limits.content_mb * 2 ** 20
-    total, damaged = 0, False
-    for ref in page.page_obj.contents:
-        stream = resolve1(ref)
-        raw = getattr(stream, "rawdata", None)
-        if raw is None:
-            continue
-        filters = [getattr(f, "name", f) for f, _ in stream.get_filters()]
-        if filters not in (["FlateDecode"], ["Fl"]):       # unfiltered, or filters rare in content: counted raw
-            total += len(raw)
-            continue
-        inflate, rest = zlib.decompressobj(), raw
-        try:
-            while rest and total <= limit:
-                total += len(inflate.decompress(rest, 1 << 20))
-                rest = inflate.unconsumed_tail
-        except zlib.error as e:
-            damaged = damaged or "incorrect data check" not in str(e)   # a bad checksum after intact data
-        if total > limit:
-            return True, (f"第 {number} 页内容过大（绘图指令超过 {limits.content_mb:g} MB），为避免内存不足未读取："
-                          "该页若有表格，请核对原件")
-    return False, f"第 {number} 页内容已损坏（数据无法解压），可能缺少部分文字或表格，请核对原件" if damaged else ""
 
 
 def _scaled(page: PageContent, unit: float) -> PageContent:
@@ -291,23 +181,14 @@ def _scaled(page: PageContent, unit: float) -> PageContent:
                    image_density=page.image_density / unit)
 
 
-def read_page(page, number: int, path: Path = None, ocr: OcrSettings = None, stage=None,
+def read_page(pdf, number: int, path: Path = None, ocr: OcrSettings = None, stage=None,
               limits: LimitSettings = DEFAULT.limits) -> PageContent:
-    """The page's characters and ruling. Scanned pages and garbled text layers are read by OCR instead
-    (sources/ocr decides) when the file's path and the OCR settings are given. A page whose content is too large
-    to parse is returned empty, and a damaged one as far as it reads, each with its `unread` notice."""
-    too_large, problem = content_problem(page, number, limits)
-    if too_large:
-        return PageContent(number, float(page.width), float(page.height), [], [], [], 0, unread=problem)
-    chars = dedupe_chars([Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"],
-                               c.get("size") or (c["bottom"] - c["top"]))
-                          for c in page.chars if c["text"].strip()])
-    edges = page.edges
-    density = _image_density(page)
-    content = PageContent(number, float(page.width), float(page.height), chars,
-                          _rules(edges, "h"), _rules(edges, "v"), len(page.images), _image_cover(page),
-                          density, unread=problem)
-    unit = paper_unit(content.width, content.height, density)
+    """Page `number` (1-based) of a PDF open in a page reader: its characters and ruling, in points of its paper,
+    upright. Scanned pages and garbled text layers are read by OCR instead (sources/ocr decides) when the file's
+    path and the OCR settings are given. A page whose content is too large to parse is returned empty, and a
+    damaged one as far as it reads, each with its `unread` notice."""
+    content = pdf.read(number - 1, limits)
+    unit = paper_unit(content.width, content.height, content.image_density)
     if unit != 1.0:
         content = _scaled(content, unit)
     if path is not None and ocr is not None:
