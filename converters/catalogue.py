@@ -27,8 +27,10 @@ _QUOTES = "“”‘’\"'「」『』"
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑳])")
 
 
+@lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
-    """Matching form of a label: NFKC (full-width → ASCII), no whitespace, no quotes."""
+    """Matching form of a label: NFKC (full-width → ASCII), no whitespace, no quotes. Cached: the same labels
+    are matched against every form."""
     text = unicodedata.normalize("NFKC", text or "")
     return "".join(ch for ch in text if not ch.isspace() and ch not in _QUOTES)
 

@@ -79,6 +79,22 @@ class PageContent:
                                                     # (x0, top, x1, bottom, score, text)
     ocr: bool = False                               # read from the page's image
     unread: str = ""                                # what of the page could not be read, and why (a notice)
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def derived(self, name: str, of_chars):
+        """`of_chars(self.chars)`, computed once while the page keeps its characters (the lines, which way the
+        text runs: the OCR decision, the turning and the table finder all ask)."""
+        hit = self._derived.get(name)
+        if hit is None or hit[0] is not self.chars:
+            hit = self._derived[name] = (self.chars, of_chars(self.chars))
+        return hit[1]
+
+    def lines(self) -> list:
+        """The characters grouped into lines (`group_lines`)."""
+        return self.derived("lines", group_lines)
+
+    def __getstate__(self):             # a page sent between processes leaves what it derived behind
+        return {**self.__dict__, "_derived": {}}
 
 
 

@@ -195,4 +195,4 @@ def read_page(pdf, number: int, path: Path = None, ocr: OcrSettings = None, stag
         from .ocr.recognize import recognize_if_needed
         content = recognize_if_needed(content, lambda scale: PdfSource.render(path, number, scale, grayscale=True),
                                       Path(path).name, ocr, stage)     # OCR reads pages upright
-    return turn_page(content, text_turns(content.chars))
+    return turn_page(content, content.derived("turns", text_turns))

@@ -70,19 +70,29 @@ def content_problem(page, number: int, limits: LimitSettings = DEFAULT.limits) -
 
 def dedupe_chars(chars: list, tolerance: float = 1.0) -> list:
     """Drop characters printed again on top of themselves (fake bold, overlaid layers): same text within
-    `tolerance` points. pdfplumber's Page.dedupe_chars does the same but costs more than parsing the page."""
-    seen = {}
+    `tolerance` points. pdfplumber's Page.dedupe_chars does the same but costs more than parsing the page.
+    Characters are filed in cells twice the tolerance wide, so an earlier one within reach lies in the
+    character's cell or in the neighbour on the side it is nearer to: four cells to look in."""
+    cell = 2 * tolerance
+    seen: dict = {}
+    get = seen.get
     out = []
     for c in chars:
-        kx, ky = int(c.x0 // tolerance), int(c.top // tolerance)
+        fx, fy = c.x0 / cell, c.top / cell
+        kx, ky = int(fx // 1), int(fy // 1)
+        nx = kx - 1 if fx - kx < 0.5 else kx + 1
+        ny = ky - 1 if fy - ky < 0.5 else ky + 1
+        t = c.text
         dup = False
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for o in seen.get((c.text, kx + dx, ky + dy), ()):
-                    if abs(o.x0 - c.x0) <= tolerance and abs(o.top - c.top) <= tolerance:
-                        dup = True
+        for key in ((t, kx, ky), (t, nx, ky), (t, kx, ny), (t, nx, ny)):
+            for o in get(key, ()):
+                if abs(o.x0 - c.x0) <= tolerance and abs(o.top - c.top) <= tolerance:
+                    dup = True
+                    break
+            if dup:
+                break
         if not dup:
-            seen.setdefault((c.text, kx, ky), []).append(c)
+            seen.setdefault((t, kx, ky), []).append(c)
             out.append(c)
     return out
 

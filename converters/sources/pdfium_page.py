@@ -130,6 +130,19 @@ class PageFrame(NamedTuple):
         w, h = self.x1 - self.x0, self.y1 - self.y0
         return (h, w) if self.turns % 2 else (w, h)
 
+    @property
+    def affine(self) -> tuple:
+        """(A, B, C, D, E, F): x = A·X + B·Y + E and top = C·X + D·Y + F on the displayed page for user-space
+        (X, Y)."""
+        t = self.turns
+        if t == 0:
+            return 1.0, 0.0, 0.0, -1.0, -self.x0, self.y1
+        if t == 1:
+            return 0.0, 1.0, 1.0, 0.0, -self.y0, -self.x0
+        if t == 2:
+            return -1.0, 0.0, 0.0, 1.0, self.x1, -self.y0
+        return 0.0, -1.0, -1.0, 0.0, self.y1, self.x1
+
     def point(self, x: float, y: float) -> tuple:
         """(x, top) on the displayed page of user-space (x, y)."""
         t = self.turns
@@ -276,69 +289,98 @@ def _font_name(font) -> str:
 # ---------------------------------------------------------------------------------------------- characters
 _BLANKS = frozenset((0, 0x09, 0x0A, 0x0D, 0x20, 0xA0, 0x3000))
 
-def char_box(origin: tuple, matrix: tuple, size: float, advance: float, descent: float, frame: PageFrame) -> tuple:
-    """(x0, x1, top, bottom) on the displayed page of a character: the box from its origin, `advance` along the
-    text direction and from `descent` to `descent` + 1 font sizes across it (pdfminer's LTChar box)."""
-    a, b, c, d = matrix
-    ox, oy = origin
-    low, high = descent * size, (descent + 1) * size
-    xs, tops = [], []
-    for u in (0.0, advance):
-        for v in (low, high):
-            x, top = frame.point(ox + u * a + v * c, oy + u * b + v * d)
-            xs.append(x)
-            tops.append(top)
-    return min(xs), max(xs), min(tops), max(tops)
+def _text_object_address():
+    """FPDFText_GetTextObject returning the object's address as an int (a handle compared for every character;
+    the binding's pointer would need a cast each time)."""
+    fn = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+        ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
+    return fn
+
+
+def page_text(textpage, count: int) -> list:
+    """The text page's characters as code points, one per character index (one call; a character outside the
+    Basic Multilingual Plane, two UTF-16 units, is asked for alone)."""
+    buf = ctypes.create_string_buffer(2 * (count + 1))
+    pdfium_c.FPDFText_GetText(textpage, 0, count, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    units = memoryview(buf.raw[:2 * count]).cast("H")
+    if any(0xD800 <= u <= 0xDFFF for u in units):
+        return [pdfium_c.FPDFText_GetUnicode(textpage, i) for i in range(count)]
+    return list(units)
 
 
 def read_chars(textpage, frame: PageFrame, descents: dict) -> list:
-    """The page's printed characters (PDFium's generated spaces and line ends left out), in text-page order. A
-    character PDFium cannot map to Unicode reads "(cid:N)", as pdfminer writes it (OCR then reads the page). A
-    character's advance is its width in the font's /Widths (PDFium's loose box takes the font program's)."""
+    """The page's printed characters (spaces and line ends left out), in text-page order, with pdfminer's boxes: from
+    the origin, the advance along the text direction and, across it, from the font's descent to one font size above
+    it. A character PDFium cannot map to Unicode reads "(cid:N)", as pdfminer writes it (OCR then reads the page).
+    A character's advance is its width in the font's /Widths (PDFium's loose box takes the font program's)."""
     c = pdfium_c
+    unmapped_at, origin_of = c.FPDFText_HasUnicodeMapError, c.FPDFText_GetCharOrigin
+    object_at = _text_object_address()
+    raw_page = ctypes.cast(textpage, ctypes.c_void_p).value
     x, y = ctypes.c_double(), ctypes.c_double()
-    box, m, width = c.FS_RECTF(), c.FS_MATRIX(), ctypes.c_float()
+    px, py = ctypes.byref(x), ctypes.byref(y)
+    m, width = c.FS_MATRIX(), ctypes.c_float()
+    A, B, C, D, E, F = frame.affine
     out, fonts = [], {}             # font handle -> (descent, {code: width per unit font size})
-    last_obj, geometry, last_glyph = None, None, None
-    for i in range(c.FPDFText_CountChars(textpage)):
-        code = c.FPDFText_GetUnicode(textpage, i)
-        if code in _BLANKS or c.FPDFText_IsGenerated(textpage, i) == 1:
+    last_obj, last_glyph, geometry = None, None, None
+    for i, code in enumerate(page_text(textpage, c.FPDFText_CountChars(textpage))):
+        if code in _BLANKS:
             continue
-        text = chr(code) if code < 0x110000 else "\ufffd"
+        text = chr(code)
         if not text.strip():
             continue
-        unmapped = c.FPDFText_HasUnicodeMapError(textpage, i) == 1
-        obj = c.FPDFText_GetTextObject(textpage, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value
-        if key != last_obj or geometry is None:
+        key = object_at(raw_page, i)
+        if key != last_obj:
             c.FPDFText_GetMatrix(textpage, i, m)
-            font = c.FPDFTextObj_GetFont(obj)
+            font = c.FPDFTextObj_GetFont(c.FPDFText_GetTextObject(textpage, i))
             font_key = ctypes.cast(font, ctypes.c_void_p).value
             if font_key not in fonts:
                 fonts[font_key] = (descents.get(_font_name(font), 0.0) if font else 0.0, {})
-            geometry = ((m.a, m.b, m.c, m.d), c.FPDFText_GetFontSize(textpage, i), font, fonts[font_key])
+            size = c.FPDFText_GetFontSize(textpage, i)
+            descent, widths = fonts[font_key]
+            # on the displayed page: the text direction per unit of advance, and the box across it from the origin
+            ux, ut = A * m.a + B * m.b, C * m.a + D * m.b
+            vx, vt = A * m.c + B * m.d, C * m.c + D * m.d
+            low, high = descent * size, (descent + 1) * size
+            x_lo, x_hi = min(vx * low, vx * high), max(vx * low, vx * high)
+            t_lo, t_hi = min(vt * low, vt * high), max(vt * low, vt * high)
+            direction = (m.a, m.b)
             last_obj = key
-        matrix, size, font, (descent, widths) = geometry
-        c.FPDFText_GetCharOrigin(textpage, i, x, y)
-        advance = widths.get(code)          # per unit font size
-        if advance is None and font and not unmapped and c.FPDFFont_GetGlyphWidth(font, code, 1.0, width):
-            advance = widths[code] = width.value
-        if advance is None:                     # no width to be had: the loose box's, along the text direction
-            c.FPDFText_GetLooseCharBox(textpage, i, box)
-            a, b = matrix[0] * size, matrix[1] * size
-            if abs(a) >= abs(b):
-                advance = (box.right - box.left) / abs(a) if a else 0.0
-            else:
-                advance = (box.top - box.bottom) / abs(b)
-        text = f"(cid:{code})" if unmapped else text
-        glyph = (key, x.value, y.value)
+        origin_of(textpage, i, px, py)
+        X, Y = x.value, y.value
+        if unmapped_at(textpage, i) == 1:
+            text = f"(cid:{code})"
+            advance = _loose_advance(textpage, i, direction, size)
+        else:
+            advance = widths.get(code)          # per unit font size
+            if advance is None:
+                if font and c.FPDFFont_GetGlyphWidth(font, code, 1.0, width):
+                    advance = widths[code] = width.value
+                else:
+                    advance = _loose_advance(textpage, i, direction, size)
+        glyph = (key, X, Y)
         if glyph == last_glyph:         # a glyph mapped to several characters (——, ﬁ): one character, as in pdfminer
             out[-1] = out[-1]._replace(text=out[-1].text + text)
             continue
         last_glyph = glyph
-        x0, x1, top, bottom = char_box((x.value, y.value), matrix, size, advance * size, descent, frame)
-        out.append(Char(text, x0, x1, top, bottom, bottom - top))
+        adv = advance * size
+        ox, ot = A * X + B * Y + E, C * X + D * Y + F
+        ax, at = adv * ux, adv * ut
+        top, bottom = ot + (at if at < 0 else 0.0) + t_lo, ot + (at if at > 0 else 0.0) + t_hi
+        out.append(Char(text, ox + (ax if ax < 0 else 0.0) + x_lo, ox + (ax if ax > 0 else 0.0) + x_hi, top, bottom,
+                        bottom - top))
     return out
+
+
+def _loose_advance(textpage, index: int, direction: tuple, size: float) -> float:
+    """A character's advance per unit font size from PDFium's loose box, along the text direction (a character
+    without a width to be had)."""
+    box = pdfium_c.FS_RECTF()
+    pdfium_c.FPDFText_GetLooseCharBox(textpage, index, box)
+    a, b = direction[0] * size, direction[1] * size
+    if abs(a) >= abs(b):
+        return (box.right - box.left) / abs(a) if a else 0.0
+    return (box.top - box.bottom) / abs(b)
 
 
 def visible_chars(chars: list, width: float, height: float) -> list:

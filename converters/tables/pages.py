@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..catalogue import catalogue, norm
-from ..model import ConversionError, Issue, PageContent, RawTable, group_lines
+from ..model import ConversionError, Issue, PageContent, RawTable
 from ..settings import GridSettings
 from .contents import contents_entries, is_contents_page
 from .grid import HeaderHint, build_grid, header_texts
@@ -74,7 +74,7 @@ class PageTables:
                 self.image_pages += 1
             return
         self.text_pages += 1
-        lines = group_lines(page.chars)
+        lines = page.lines()
         if is_contents_page(lines):
             self.contents += contents_entries(lines)
             self.contents_page = page.number

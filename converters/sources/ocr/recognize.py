@@ -53,11 +53,11 @@ def garbage_share(chars: list) -> float:
     return sum(1 for c in chars if _is_garbage(c.text)) / len(chars) if chars else 0.0
 
 
-def spaced_share(chars: list) -> float:
-    """Share of neighbouring CJK characters on a line set apart by more than half their size: a text layer
+def spaced_share(lines: list) -> float:
+    """Share of neighbouring CJK characters on `lines` set apart by more than half their size: a text layer
     whose characters are placed one by one (an OCR layer) rather than set as words."""
     pairs = apart = 0
-    for ln in group_lines(chars):
+    for ln in lines:
         for a, b in zip(ln.chars, ln.chars[1:]):
             if is_cjk(a.text) and is_cjk(b.text):
                 pairs += 1
@@ -70,7 +70,7 @@ def ocr_need(page: PageContent, settings: OcrSettings = DEFAULT.ocr) -> Optional
     if not page.chars:
         return "image" if page.image_cover >= settings.empty_cover else None
     if (page.image_cover >= settings.scan_cover or garbage_share(page.chars) >= settings.garbage_share
-            or spaced_share(turn_page(page, text_turns(page.chars)).chars) >= settings.spaced_share):
+            or spaced_share(turn_page(page, page.derived("turns", text_turns)).lines()) >= settings.spaced_share):
         return "verify"
     return None
 
