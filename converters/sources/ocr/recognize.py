@@ -19,6 +19,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Optional
 
 import numpy as np
@@ -31,8 +32,10 @@ from . import raster
 
 
 # ---------------------------------------------------------------------------------------------- deciding
+@lru_cache(maxsize=1 << 14)
 def _is_garbage(text: str) -> bool:
-    """(cid:NN) glyphs, private-use / replacement / control characters, CJK outside GB2312 (rare in budgets)."""
+    """(cid:NN) glyphs, private-use / replacement / control characters, CJK outside GB2312 (rare in budgets).
+    Cached: a page repeats its characters."""
     if text.startswith("(cid:"):
         return True
     ch = unicodedata.normalize("NFKC", text)[:1]
