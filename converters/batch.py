@@ -37,7 +37,8 @@ from .sources.processes import exit_with, watch_memory
 
 DEFAULT_TIMEOUT = 900.0       # seconds per document; a 1,000-page PDF takes a few minutes
 MARKER = ".batch.json"
-TASKS_PER_WORKER = 10         # a fresh worker process now and then gives back the memory large documents held
+TASKS_PER_WORKER = 50         # workers stay warm across documents; a fresh one now and then gives back what large
+#                               documents left fragmented (each OCR page is given back as it ends, see processes.py)
 SCHEDULER_CONNECT_TIMEOUT = "20s"
 MEMORY_EXIT = 86              # a worker's exit code when it stopped its document for using too much memory
 

@@ -8,6 +8,7 @@ Pages are yielded one by one and each reader drops what it held for a page after
 from __future__ import annotations
 
 import os
+from collections import deque
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
@@ -94,47 +95,87 @@ def _pdfium_density(page) -> float:
 
 def iter_pages(pdf, path: Path, workers: int, ocr: OcrSettings, chunk: int = 4, stage=None,
                limits: LimitSettings = DEFAULT.limits) -> Iterator[PageContent]:
-    """The pages of a PDF open in a page reader, in order. With workers > 1 the pages are read by that many
-    processes (each opens the file itself in the same reader and reads `chunk` pages at a time, its first page
-    alone so that the first pages come soon); memory stays bounded either way. `stage(number, name)` hears of
-    each page's OCR steps (from the readers through a queue)."""
+    """The pages of a PDF open in a page reader, in order. Every page's text layer is read here (PDFium takes
+    milliseconds a page); with workers > 1, a page that needs OCR is read by one of that many processes, started
+    at the first such page, while the pages after it are read here (at most `chunk` × workers pages ahead, so
+    memory stays bounded). `stage(number, name)` hears of each page's OCR steps (from the readers through a
+    queue)."""
     n = len(pdf)
-    if workers <= 1 or n <= chunk:
-        for i in range(n):
-            yield _read_checked(pdf, i + 1, path, ocr, stage, limits)
-        return
-    import multiprocessing as mp
-    ctx = mp.get_context(start_method())
-    if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload([__name__])
-    first = min(n, workers)
-    ranges = [(i, i + 1) for i in range(first)] + [(s, min(s + chunk, n)) for s in range(first, n, chunk)]
-    threads = max(1, (os.cpu_count() or 1) // workers)       # OCR threads per reader
-    stages = ctx.Queue() if stage else None
-    with ctx.Pool(workers, initializer=_open_in_worker,
-                  initargs=(str(path), pdf.name, ocr, threads, os.getpid(), stages, limits)) as pool:
-        results = pool.imap(_read_range, ranges)
+    pages = PageReaders(pdf, path, workers, ocr, stage, limits)
+    try:
+        ahead: deque = deque()              # pages read or being read, oldest first
+        for number in range(1, n + 1):
+            ahead.append(pages.submit(number))
+            while ahead and (pages.done(ahead[0]) or len(ahead) > chunk * max(1, workers)):
+                yield pages.result(ahead.popleft())
+        while ahead:
+            yield pages.result(ahead.popleft())
+    finally:
+        pages.close()
+
+
+class PageReaders:
+    """Pages read here, and the OCR pages handed to `workers` processes (a pool started at the first one). Each
+    process opens the file once, in the same page reader; its OCR shares the cores with the others."""
+
+    def __init__(self, pdf, path: Path, workers: int, ocr: OcrSettings, stage, limits: LimitSettings):
+        self.pdf, self.path, self.workers, self.ocr, self.stage, self.limits = pdf, path, workers, ocr, stage, limits
+        self.pool = self.stages = None
+
+    def submit(self, number: int):
+        """The page, read; or, where OCR must read it and there are workers, its pending result."""
+        if self.workers <= 1 or self.ocr is None:
+            return _read_checked(self.pdf, number, self.path, self.ocr, self.stage, self.limits)
+        content = _checked(lambda: text_layer(self.pdf, number, self.limits), self.path, number)
+        from .ocr.recognize import ocr_need
+        if ocr_need(content, self.ocr) is None:
+            return turn_page(content, content.derived("turns", text_turns))
+        return self._start().apply_async(_read_in_worker, (number,))
+
+    @staticmethod
+    def done(item) -> bool:
+        return isinstance(item, PageContent) or item.ready()
+
+    def result(self, item) -> PageContent:
+        if isinstance(item, PageContent):
+            return item
+        import multiprocessing as mp
         while True:
             try:
-                part = results.next(timeout=0.2) if stages is not None else next(results)
+                page = item.get(timeout=0.2)
             except mp.TimeoutError:
-                _pass_on(stages, stage)
+                self._pass_on()
                 continue
-            except StopIteration:
-                break
-            _pass_on(stages, stage)
-            yield from part
+            self._pass_on()
+            return page
 
+    def _start(self):
+        if self.pool is None:
+            import multiprocessing as mp
+            ctx = mp.get_context(start_method())
+            if ctx.get_start_method() == "forkserver":
+                ctx.set_forkserver_preload([__name__])
+            threads = max(1, (os.cpu_count() or 1) // self.workers)       # OCR threads per reader
+            self.stages = ctx.Queue() if self.stage else None
+            self.pool = ctx.Pool(self.workers, initializer=_open_in_worker,
+                                 initargs=(str(self.path), self.pdf.name, self.ocr, threads, os.getpid(),
+                                           self.stages, self.limits))
+        return self.pool
 
-def _pass_on(stages, stage) -> None:
-    """The OCR steps the readers reported since the last look, to `stage`."""
-    import queue
-    while True:
-        try:
-            number, name = stages.get_nowait()
-        except queue.Empty:
-            return
-        stage(number, name)
+    def _pass_on(self) -> None:
+        """The OCR steps the readers reported since the last look, to `stage`."""
+        import queue
+        while self.stages is not None:
+            try:
+                number, name = self.stages.get_nowait()
+            except queue.Empty:
+                return
+            self.stage(number, name)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
 
 
 _worker_pdf = None
@@ -156,20 +197,23 @@ def _open_in_worker(path: str, reader: str, ocr: OcrSettings, ocr_threads: int, 
     _worker_stage = (lambda number, name: stages.put((number, name))) if stages is not None else None
 
 
-def _read_range(task) -> list:
-    start, end = task
-    return [_read_checked(_worker_pdf, i + 1, _worker_pdf.path, _worker_ocr, _worker_stage, _worker_limits)
-            for i in range(start, end)]
+def _read_in_worker(number: int) -> PageContent:
+    return _read_checked(_worker_pdf, number, _worker_pdf.path, _worker_ocr, _worker_stage, _worker_limits)
 
 
-def _read_checked(pdf, number: int, path: Path, ocr: OcrSettings, stage=None,
-                  limits: LimitSettings = DEFAULT.limits) -> PageContent:
+def _checked(read, path: Path, number: int) -> PageContent:
+    """`read()`, an unexpected failure told as the page being damaged (the other pages still convert)."""
     try:
-        return read_page(pdf, number, path, ocr, stage, limits)
+        return read()
     except ConversionError:
         raise
     except Exception as e:
         raise ConversionError(f"{Path(path).name}：第 {number} 页已损坏，无法解析（{type(e).__name__}）") from e
+
+
+def _read_checked(pdf, number: int, path: Path, ocr: OcrSettings, stage=None,
+                  limits: LimitSettings = DEFAULT.limits) -> PageContent:
+    return _checked(lambda: read_page(pdf, number, path, ocr, stage, limits), path, number)
 
 
 def _scaled(page: PageContent, unit: float) -> PageContent:
@@ -181,16 +225,21 @@ def _scaled(page: PageContent, unit: float) -> PageContent:
                    image_density=page.image_density / unit)
 
 
+def text_layer(pdf, number: int, limits: LimitSettings = DEFAULT.limits) -> PageContent:
+    """Page `number` (1-based) as its reader reads it, in points of its paper (`paper_unit`): before OCR and
+    turning."""
+    content = pdf.read(number - 1, limits)
+    unit = paper_unit(content.width, content.height, content.image_density)
+    return _scaled(content, unit) if unit != 1.0 else content
+
+
 def read_page(pdf, number: int, path: Path = None, ocr: OcrSettings = None, stage=None,
               limits: LimitSettings = DEFAULT.limits) -> PageContent:
     """Page `number` (1-based) of a PDF open in a page reader: its characters and ruling, in points of its paper,
     upright. Scanned pages and garbled text layers are read by OCR instead (sources/ocr decides) when the file's
     path and the OCR settings are given. A page whose content is too large to parse is returned empty, and a
     damaged one as far as it reads, each with its `unread` notice."""
-    content = pdf.read(number - 1, limits)
-    unit = paper_unit(content.width, content.height, content.image_density)
-    if unit != 1.0:
-        content = _scaled(content, unit)
+    content = text_layer(pdf, number, limits)
     if path is not None and ocr is not None:
         from .ocr.recognize import recognize_if_needed
         content = recognize_if_needed(content, lambda scale: PdfSource.render(path, number, scale, grayscale=True),
