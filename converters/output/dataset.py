@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Optional
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from ..catalogue import UNKNOWN_FORM, UNKNOWN_FORM_NAME, Family, catalogue, norm
 from ..model import Document, Table, spreadsheet_safe
-from .workbook import (BORDER, CREATOR, HEADER_FILL, atomic_write, cell_value, display_width, put_cell, safe_filename,
+from .workbook import (BORDER, CREATOR, HEADER_FILL, atomic_write, cell_value, display_width, safe_filename,
                        sheet_title)
 
 REPORT_XLSX = "汇总.xlsx"
@@ -241,25 +242,47 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def _write_sheet(ws, header: list, rows, kinds: list):
-    """Header in row 1 (frozen, filterable), data below; codes as text, amounts `#,##0.00`, text never a
-    formula (export.put_cell / export.cell_value)."""
+def _write_sheet(wb: Workbook, title: str, header: list, rows, kinds: list):
+    """A sheet streamed into a write-only workbook: header in row 1 (frozen, filterable), data below; codes as
+    text, amounts `#,##0.00`, text never a formula (workbook.cell_value). The batch's sheets hold every row of
+    every document, so they are written as they are built rather than held as cells."""
+    ws = wb.create_sheet(title)
     widths = [display_width(str(h)) for h in header]
-    for j, name in enumerate(header, 1):
-        cell = put_cell(ws, 1, j, str(name))
-        cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    n = 1
-    for n, values in enumerate(rows, 2):
+    body = []
+    for values in rows:
+        out = []
         for j, value in enumerate(values):
             stored, fmt = cell_value(_plain(value), kinds[j])
-            put_cell(ws, n, j + 1, stored, fmt)
+            out.append((stored, fmt))
             if stored is not None:
                 widths[j] = max(widths[j], display_width(f"{stored:,.2f}" if fmt else str(stored)))
+        body.append(out)
     for j, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(j)].width = min(50, max(8, w + 2))
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(header)))}{n}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(header)))}{len(body) + 1}"
+    heading = []
+    for name in header:
+        cell = _text_cell(ws, str(name))
+        cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        heading.append(cell)
+    ws.append(heading)
+    for out in body:
+        ws.append([_text_cell(ws, v) if isinstance(v, str) and v.startswith("=") else
+                   _formatted_cell(ws, v, fmt) if fmt else v for v, fmt in out])
+
+
+def _text_cell(ws, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"            # never a formula, even for "=…"
+    return cell
+
+
+def _formatted_cell(ws, value, number_format: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 def _save(wb: Workbook, path: Path, title: str) -> Path:
@@ -279,10 +302,8 @@ def write_report(frame: pd.DataFrame, out: Path) -> list:
              for c in frame.columns]
     shown = frame.assign(status=frame["status"].map(lambda s: STATUS_LABELS.get(s, s)),
                          template=frame["template"].map({f.id: f.name for f in catalogue().families}))
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "汇总"
-    _write_sheet(ws, [labels[c] for c in frame.columns], shown.itertuples(index=False, name=None), kinds)
+    wb = Workbook(write_only=True)
+    _write_sheet(wb, "汇总", [labels[c] for c in frame.columns], shown.itertuples(index=False, name=None), kinds)
     csv = out / REPORT_CSV
     atomic_write(csv, lambda tmp: _write_csv(frame, tmp))
     return [_save(wb, out / REPORT_XLSX, "批量转换汇总"), csv]
@@ -306,11 +327,10 @@ def write_consolidated(frames: dict, out: Path) -> list:
         if frame is None:
             path.unlink(missing_ok=True)
             continue
-        wb = Workbook()
-        ws = wb.active
-        ws.title = sheet_title(form.name, set())
+        wb = Workbook(write_only=True)
         kinds = [*FRONT_KINDS, *catalogue().column_kinds(form.id, list(frame.columns[len(FRONT_COLUMNS):]))]
-        _write_sheet(ws, list(frame.columns), frame.itertuples(index=False, name=None), kinds)
+        _write_sheet(wb, sheet_title(form.name, set()), list(frame.columns), frame.itertuples(index=False, name=None),
+                     kinds)
         written.append(_save(wb, path, f"{form.name}（合并）"))
     return written
 
