@@ -400,8 +400,20 @@ def run_batch(sources: list, settings: BatchSettings,
                 job.source, job.name, "not_run", f"{Path(job.source).name}：未转换（已中断）")
     ordered = [results[i] for i in range(len(items))]
     described = ordered + earlier_results(settings.out, {r.name for r in ordered})
-    written = write_outputs([load_record(settings.out, r) for r in described], settings.out)
+    with tail_pool(settings) as pool:
+        written = write_outputs([load_record(settings.out, r) for r in described], settings.out, pool)
     return BatchRun(ordered, interrupted, written)
+
+
+def tail_pool(settings: BatchSettings):
+    """Processes for the batch's last step (the consolidated workbooks, a form each) when it has several jobs;
+    a context without one otherwise."""
+    from contextlib import nullcontext
+    if settings.jobs <= 1:
+        return nullcontext(None)
+    from concurrent.futures import ProcessPoolExecutor
+    return ProcessPoolExecutor(settings.jobs, mp_context=_mp_context(), initializer=activate_templates,
+                               initargs=settings.templates)
 
 
 def earlier_results(out: Path, names: set) -> list:

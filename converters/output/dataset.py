@@ -314,25 +314,41 @@ def consolidated_name(form) -> str:
     return f"{safe_filename(form.name, 40)}_{form.id}.xlsx"
 
 
-def write_consolidated(frames: dict, out: Path) -> list:
-    """合并/<表式名>_<form id>.xlsx for each form; workbooks of forms no longer in the batch are removed (and those
-    named by the form id alone, as earlier versions wrote them)."""
+def write_consolidated(frames: dict, out: Path, pool=None) -> list:
+    """合并/<表式名>_<form id>.xlsx for each form. `pool` (an executor), if given, writes them side by side."""
+    return [f.result() for f in submit_consolidated(frames, out, pool)] if pool else \
+        [write_consolidated_form(*job) for job in consolidated_jobs(frames, out)]
+
+
+def submit_consolidated(frames: dict, out: Path, pool) -> list:
+    """Futures of the consolidated workbooks, each written by `pool`."""
+    return [pool.submit(write_consolidated_form, *job) for job in consolidated_jobs(frames, out)]
+
+
+def consolidated_jobs(frames: dict, out: Path) -> list:
+    """(form id, frame, path) of each consolidated workbook to write; workbooks of forms no longer in the batch
+    are removed (and those named by the form id alone, as earlier versions wrote them)."""
     folder = out / CONSOLIDATED_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    todo = []
     for form in catalogue().forms:
         path = folder / consolidated_name(form)
         (folder / f"{form.id}.xlsx").unlink(missing_ok=True)
-        frame = frames.get(form.id)
-        if frame is None:
+        if form.id in frames:
+            todo.append((form.id, frames[form.id], path))
+        else:
             path.unlink(missing_ok=True)
-            continue
-        wb = Workbook(write_only=True)
-        kinds = [*FRONT_KINDS, *catalogue().column_kinds(form.id, list(frame.columns[len(FRONT_COLUMNS):]))]
-        _write_sheet(wb, sheet_title(form.name, set()), list(frame.columns), frame.itertuples(index=False, name=None),
-                     kinds)
-        written.append(_save(wb, path, f"{form.name}（合并）"))
-    return written
+    return todo
+
+
+def write_consolidated_form(form_id: str, frame: pd.DataFrame, path: Path) -> Path:
+    """One form's consolidated workbook: every row of its tables in the batch."""
+    form = catalogue().get(form_id)
+    wb = Workbook(write_only=True)
+    kinds = [*FRONT_KINDS, *catalogue().column_kinds(form.id, list(frame.columns[len(FRONT_COLUMNS):]))]
+    _write_sheet(wb, sheet_title(form.name, set()), list(frame.columns), frame.itertuples(index=False, name=None),
+                 kinds)
+    return _save(wb, path, f"{form.name}（合并）")
 
 
 def _write_parquet(frame: pd.DataFrame, path) -> None:
@@ -365,9 +381,16 @@ def _write_csv(frame: pd.DataFrame, path) -> None:
     safe.to_csv(path, index=False, encoding=CSV_ENCODING)
 
 
-def write_outputs(records: list, out) -> list:
-    """Write the report, the consolidated workbooks and the dataset of `records` into `out`; their paths."""
+def write_outputs(records: list, out, pool=None) -> list:
+    """Write the report, the consolidated workbooks and the dataset of `records` into `out`; their paths. `pool`
+    (an executor), if given, writes them side by side (the dataset, the report, a consolidated workbook per form):
+    the batch's last step, which would otherwise hold up every core but one."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    return (write_report(report_frame(records), out) + write_consolidated(consolidated_frames(records), out)
-            + write_dataset(dataset_frame(records), out))
+    if pool is None:
+        return (write_report(report_frame(records), out) + write_consolidated(consolidated_frames(records), out)
+                + write_dataset(dataset_frame(records), out))
+    dataset = pool.submit(write_dataset, dataset_frame(records), out)
+    report = pool.submit(write_report, report_frame(records), out)
+    consolidated = submit_consolidated(consolidated_frames(records), out, pool)
+    return report.result() + [f.result() for f in consolidated] + dataset.result()
