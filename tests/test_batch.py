@@ -456,3 +456,22 @@ def test_a_second_run_with_other_inputs_never_shrinks_the_batch_outputs(collecti
     assert sorted(report["status"]) == ["converted", "earlier"]
     assert set(report["folder"]) == {"甲局", "乙局"}
     assert len(pd.read_parquet(out / "dataset.parquet")["source"].unique()) == 2
+
+
+def test_the_last_step_written_side_by_side_gives_the_same_files(converted, tmp_path):
+    """The batch's outputs written by a pool of processes (several jobs) are those written one after the other."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from converters.output.dataset import write_outputs
+    out, run, _, _ = converted
+    records = [batch.load_record(out, r) for r in run.results]
+    with ProcessPoolExecutor(2, mp_context=batch._mp_context()) as pool:
+        parallel = write_outputs(records, tmp_path / "pool", pool)
+    serial = write_outputs(records, tmp_path / "serial")
+    assert [p.relative_to(tmp_path / "pool") for p in parallel] == [p.relative_to(tmp_path / "serial") for p in serial]
+    for a, b in zip(parallel, serial):
+        if a.suffix == ".xlsx":
+            assert [list(r) for r in load_workbook(a).active.values] == [list(r) for r in load_workbook(b).active.values]
+        elif a.suffix == ".csv":
+            assert a.read_bytes() == b.read_bytes()
+    assert len([p for p in parallel if p.parent.name == CONSOLIDATED_DIR]) >= 3
