@@ -193,3 +193,30 @@ def test_the_reader_is_a_setting_and_a_cli_option(tmp_path):
     from converters.cli import main
     assert main([str(path), "--out", str(tmp_path / "out"), "--reader", "pdfplumber", "--quiet"]) == 0
     assert json.loads((tmp_path / "out" / "page" / "tables.json").read_text(encoding="utf-8"))["tables"]
+
+
+def test_text_in_a_form_keeps_the_character_spacing_it_inherits(tmp_path):
+    """A form XObject is drawn with the graphics state at its Do, character spacing included (PDF 32000-1
+    §8.10.1). pdfminer starts each form with a fresh text state, so its characters bunch up."""
+    def draw(c):
+        t = c.beginText(50, 740)
+        t.setFont(g._register_font(g.DEFAULT_FONT), 12)
+        t.setCharSpace(2)                                   # Tc 2 stays set after the text object
+        t.textLine("字距")
+        c.drawText(t)
+        c.beginForm("form")
+        c.setFont(g._register_font(g.DEFAULT_FONT), 10)
+        c.drawString(0, 0, "表单文字")
+        c.endForm()
+        c.saveState()
+        c.translate(50, 600)
+        c.doForm("form")
+        c.restoreState()
+    path = _page_with(tmp_path, draw)
+    with open_pdf(path, "pdfium") as pdf:
+        page = pdf.read(0)
+    with open_pdf(path, "pdfplumber") as pdf:
+        reference = pdf.read(0)
+    starts = [round(ch.x0, 1) for ch in page.chars if ch.top > 200]
+    assert starts == [50.0, 62.0, 74.0, 86.0]                # 10 pt characters 2 pt apart
+    assert [round(ch.x0, 1) for ch in reference.chars if ch.top > 200] == [50.0, 60.0, 70.0, 80.0]
