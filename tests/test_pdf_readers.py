@@ -220,3 +220,26 @@ def test_text_in_a_form_keeps_the_character_spacing_it_inherits(tmp_path):
     starts = [round(ch.x0, 1) for ch in page.chars if ch.top > 200]
     assert starts == [50.0, 62.0, 74.0, 86.0]                # 10 pt characters 2 pt apart
     assert [round(ch.x0, 1) for ch in reference.chars if ch.top > 200] == [50.0, 60.0, 70.0, 80.0]
+
+
+def test_glyphs_without_unicode_read_as_cid_with_both_readers(tmp_path):
+    """A font without its /ToUnicode map: both readers give (cid:N) for the glyphs they cannot name, the same
+    text, and the page goes to OCR."""
+    import re
+
+    from converters.sources.ocr.recognize import ocr_need
+    c = canvas.Canvas(str(tmp_path / "named.pdf"), pagesize=(595, 842), pageCompression=0)
+    c.setFont(g._register_font(g.DEFAULT_FONT), 12)
+    c.drawString(50, 800, "一般公共预算支出 123")
+    c.showPage()
+    c.save()
+    data = (tmp_path / "named.pdf").read_bytes()
+    path = tmp_path / "unnamed.pdf"          # the map blanked out, every offset kept
+    path.write_bytes(re.sub(rb"/ToUnicode \d+ 0 R", lambda m: b" " * len(m.group()), data))
+    texts = []
+    for reader in ("pdfium", "pdfplumber"):
+        with open_pdf(path, reader) as pdf:
+            page = pdf.read(0)
+        texts.append("".join(ch.text for ch in page.chars))
+        assert ocr_need(page) == "verify"
+    assert texts[0] == texts[1] == "".join(f"(cid:{k})" for k in range(1, 9)) + "123"

@@ -298,12 +298,13 @@ def _text_object_address():
 
 
 def page_text(textpage, count: int) -> list:
-    """The text page's characters as code points, one per character index (one call; a character outside the
-    Basic Multilingual Plane, two UTF-16 units, is asked for alone)."""
+    """The text page's characters as code points, one per character index: in one call, unless the text it gives
+    is not one unit per character (PDFium leaves out characters without a code point and some control
+    characters; a character outside the Basic Multilingual Plane takes two UTF-16 units), then one by one."""
     buf = ctypes.create_string_buffer(2 * (count + 1))
-    pdfium_c.FPDFText_GetText(textpage, 0, count, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    written = pdfium_c.FPDFText_GetText(textpage, 0, count, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
     units = memoryview(buf.raw[:2 * count]).cast("H")
-    if any(0xD800 <= u <= 0xDFFF for u in units):
+    if written - 1 != count or any(0xD800 <= u <= 0xDFFF for u in units):
         return [pdfium_c.FPDFText_GetUnicode(textpage, i) for i in range(count)]
     return list(units)
 
