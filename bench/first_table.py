@@ -43,7 +43,8 @@ def one_run(app, path: Path, reader: str, folder: Path) -> tuple:
     from gui.main_window import MainWindow
     window = MainWindow(settings=QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat),
                         data_dir=folder / "data")
-    window.conversion = replace(window.conversion, pdf_reader=reader, **({"page_workers": 1} if os.environ.get("SERIAL") else {}))
+    serial = {"page_workers": 1} if os.environ.get("SERIAL") else {}      # SERIAL=1: pages read in this process only
+    window.conversion = replace(window.conversion, pdf_reader=reader, **serial)
     window.show()
     app.processEvents()
     started = time.perf_counter()

@@ -468,10 +468,11 @@ def test_the_last_step_written_side_by_side_gives_the_same_files(converted, tmp_
     with ProcessPoolExecutor(2, mp_context=batch._mp_context()) as pool:
         parallel = write_outputs(records, tmp_path / "pool", pool)
     serial = write_outputs(records, tmp_path / "serial")
-    assert [p.relative_to(tmp_path / "pool") for p in parallel] == [p.relative_to(tmp_path / "serial") for p in serial]
+    assert ([p.relative_to(tmp_path / "pool") for p in parallel]
+            == [p.relative_to(tmp_path / "serial") for p in serial])
     for a, b in zip(parallel, serial):
         if a.suffix == ".xlsx":
-            assert [list(r) for r in load_workbook(a).active.values] == [list(r) for r in load_workbook(b).active.values]
+            assert list(load_workbook(a).active.values) == list(load_workbook(b).active.values)
         elif a.suffix == ".csv":
             assert a.read_bytes() == b.read_bytes()
     assert len([p for p in parallel if p.parent.name == CONSOLIDATED_DIR]) >= 3

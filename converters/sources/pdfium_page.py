@@ -5,9 +5,9 @@ give the same page in the same frame: points from the top-left corner of the pag
 This reader measures from the crop box, the part of the page a viewer (and `PdfSource.render`, and so OCR and the
 preview) shows; pdfminer measures from the media box and keeps what lies outside the crop box.
 
-- Characters come from PDFium's text page; their box is the one pdfminer gives (`char_box`): from the origin, the
-  advance along the text direction and, across it, the font size from the font descriptor's descent, because the
-  engine's tolerances were set on those boxes. The descents are read from the font dictionaries (`FontDescents`),
+- Characters come from PDFium's text page; their box is the one pdfminer gives (`read_chars`): from the origin,
+  the advance along the text direction and, across it, the font size from the font descriptor's descent, because
+  the engine's tolerances were set on those boxes. The descents are read from the font dictionaries (`FontDescents`),
   as PDFium only says a descent it made up when the descriptor gives none.
 - Rules are the straight segments of painted paths, walked through nested form XObjects with their matrices;
   a Bézier segment counts as the chord from its start to its end point, as in pdfminer. Slanted segments (the
