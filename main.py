@@ -4,6 +4,9 @@ import sys
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "convert":
+        if not {"-h", "--help"} & set(sys.argv):
+            from converters.workers import start_worker_server
+            start_worker_server()           # the workers' server imports the engine while this process does
         from converters.cli import main as cli_main
         return cli_main(sys.argv[2:])
     from gui.app import run

@@ -15,7 +15,6 @@ see the same input and output paths (a shared file system) and import this packa
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
 import os
 import time
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -34,6 +33,7 @@ from .review.templates import activate_templates
 from .settings import DEFAULT, ConversionSettings
 from .sources import SUPPORTED_SUFFIXES
 from .sources.processes import exit_with, watch_memory
+from .workers import worker_context
 
 DEFAULT_TIMEOUT = 900.0       # seconds per document; a 1,000-page PDF takes a few minutes
 MARKER = ".batch.json"
@@ -257,12 +257,8 @@ def _failed(job: Job, message: str, seconds: Optional[float] = None) -> Result:
 # ---------------------------------------------------------------------------------------------- runners
 def _mp_context():
     """forkserver where there is one (workers fork from a clean process that imported the engine once),
-    else spawn."""
-    if "forkserver" in mp.get_all_start_methods():
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload([__name__])
-        return ctx
-    return mp.get_context("spawn")
+    else spawn (`workers.worker_context`)."""
+    return worker_context()
 
 
 def _start_worker(ocr_threads: int, batch: int, memory_mb: float):

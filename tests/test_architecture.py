@@ -20,7 +20,7 @@ LAYERS = [
     ("tables", ["converters.tables"]),
     ("standard", ["converters.standard"]),
     ("output", ["converters.output"]),
-    ("top", ["converters.pipeline", "converters.review", "converters.batch", "converters.cli"]),
+    ("top", ["converters.pipeline", "converters.review", "converters.batch", "converters.workers", "converters.cli"]),
     ("gui", ["gui", "main"]),
 ]
 
