@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
+from .catalogue import catalogue
 from .model import failure_message
 from .output.dataset import CONSOLIDATED_DIR, DocRecord, row_pages, write_outputs
 from .output.workbook import atomic_write, export_document, previous_export
@@ -40,6 +41,7 @@ MARKER = ".batch.json"
 TASKS_PER_WORKER = 50         # workers stay warm across documents; a fresh one now and then gives back what large
 #                               documents left fragmented (each OCR page is given back as it ends, see processes.py)
 SCHEDULER_CONNECT_TIMEOUT = "20s"
+TAIL_POOL_DOCUMENTS = 10      # fewer documents write the batch's outputs in a moment: no processes started for them
 MEMORY_EXIT = 86              # a worker's exit code when it stopped its document for using too much memory
 
 
@@ -396,20 +398,20 @@ def run_batch(sources: list, settings: BatchSettings,
                 job.source, job.name, "not_run", f"{Path(job.source).name}：未转换（已中断）")
     ordered = [results[i] for i in range(len(items))]
     described = ordered + earlier_results(settings.out, {r.name for r in ordered})
-    with tail_pool(settings) as pool:
+    with tail_pool(settings, len(described)) as pool:
         written = write_outputs([load_record(settings.out, r) for r in described], settings.out, pool)
     return BatchRun(ordered, interrupted, written)
 
 
-def tail_pool(settings: BatchSettings):
-    """Processes for the batch's last step (the consolidated workbooks, a form each) when it has several jobs;
-    a context without one otherwise."""
+def tail_pool(settings: BatchSettings, documents: int):
+    """Processes for the batch's last step (the dataset, the report, a consolidated workbook per form) when it has
+    several jobs and enough documents for that to pay; a context without one otherwise."""
     from contextlib import nullcontext
-    if settings.jobs <= 1:
+    if settings.jobs <= 1 or documents < TAIL_POOL_DOCUMENTS:
         return nullcontext(None)
     from concurrent.futures import ProcessPoolExecutor
-    return ProcessPoolExecutor(settings.jobs, mp_context=_mp_context(), initializer=activate_templates,
-                               initargs=settings.templates)
+    return ProcessPoolExecutor(min(settings.jobs, len(catalogue().forms) + 2), mp_context=_mp_context(),
+                               initializer=activate_templates, initargs=settings.templates)
 
 
 def earlier_results(out: Path, names: set) -> list:

@@ -476,3 +476,11 @@ def test_the_last_step_written_side_by_side_gives_the_same_files(converted, tmp_
         elif a.suffix == ".csv":
             assert a.read_bytes() == b.read_bytes()
     assert len([p for p in parallel if p.parent.name == CONSOLIDATED_DIR]) >= 3
+
+
+def test_the_last_step_gets_processes_only_where_they_pay(tmp_path):
+    with batch.tail_pool(BatchSettings(out=tmp_path, jobs=2), batch.TAIL_POOL_DOCUMENTS) as pool:
+        assert pool.submit(sum, [1, 2]).result() == 3
+    for jobs, documents in ((1, 500), (2, batch.TAIL_POOL_DOCUMENTS - 1)):
+        with batch.tail_pool(BatchSettings(out=tmp_path, jobs=jobs), documents) as pool:
+            assert pool is None
