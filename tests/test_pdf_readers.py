@@ -16,9 +16,10 @@ import finalgen
 import hostilegen
 import pdfgen as g
 import perfgen as pg
-from conftest import SHARED
+from conftest import READERS_DIFFER, SHARED
 from converters.pipeline import convert_document
 from converters.sources.pdf import PdfSource, open_pdf, read_page
+from converters.sources.pdfium_page import visible_chars
 
 
 def both_readers(path) -> tuple:
@@ -36,11 +37,14 @@ def assert_same_tables(path):
 
 
 def page_facts(path, reader: str) -> list:
-    """What decides whether a page goes to OCR, page by page: size, images, cover, density, whether it has text."""
+    """What decides whether a page goes to OCR and what OCR checks, page by page: size, images, cover, density,
+    the text layer's text, what could not be read."""
     with open_pdf(path, reader) as pdf:
         return [(round(p.width, 1), round(p.height, 1), p.images, round(p.image_cover, 3),
-                 round(p.image_density, 2), bool(p.chars), p.unread)
+                 round(p.image_density, 2), "".join(c.text for c in visible_chars(p.chars, p.width, p.height)),
+                 p.unread)
                 for p in (pdf.read(i) for i in range(len(pdf)))]
+
 
 
 def _rotated(src, dst, rotation):
@@ -151,6 +155,7 @@ def test_a_cropped_page_is_read_as_displayed(tmp_path):
         c.drawString(560, 700, "裁")                   # right of the crop box: not shown
         c.line(100, 650, 580, 650)
     path = _page_with(tmp_path, draw, crop=(50, 100, 545, 800))
+    READERS_DIFFER.add(path)
     with open_pdf(path, "pdfium") as pdf:
         page = pdf.read(0)
     with open_pdf(path, "pdfplumber") as pdf:
