@@ -38,10 +38,11 @@ def assert_same_tables(path):
 
 def page_facts(path, reader: str) -> list:
     """What decides whether a page goes to OCR and what OCR checks, page by page: size, images, cover, density,
-    the text layer's text, what could not be read."""
+    the text layer's characters on the page (sorted: PDFium's text page may list them in another order), what
+    could not be read."""
     with open_pdf(path, reader) as pdf:
         return [(round(p.width, 1), round(p.height, 1), p.images, round(p.image_cover, 3),
-                 round(p.image_density, 2), "".join(c.text for c in visible_chars(p.chars, p.width, p.height)),
+                 round(p.image_density, 2), sorted(c.text for c in visible_chars(p.chars, p.width, p.height)),
                  p.unread)
                 for p in (pdf.read(i) for i in range(len(pdf)))]
 

@@ -3,7 +3,8 @@ the reference): the same tables.json, or the same message where the file cannot 
 name sorts last) over what conftest recorded; alone, it has nothing to compare and is skipped.
 
 Pages that OCR reads are read alike from the same drawing: for a file with such pages, and for the longest files,
-only what decides OCR is compared (the readers' page facts), which keeps this test to a few minutes.
+only what decides OCR is compared (the readers' page facts, the text layer's characters in sorted order as PDFium
+may list them in another), which keeps this test to a few minutes.
 """
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def page_facts(path, reader: str, pages: int) -> tuple:
     except ConversionError as e:
         return str(e), False
     facts = [(round(p.width, 1), round(p.height, 1), p.images, round(p.image_cover, 3), round(p.image_density, 2),
-              "".join(c.text for c in visible_chars(p.chars, p.width, p.height)), p.unread) for p in read]
+              sorted(c.text for c in visible_chars(p.chars, p.width, p.height)), p.unread) for p in read]
     return facts, any(ocr_need(p) is not None for p in read)
 
 
