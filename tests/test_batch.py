@@ -382,7 +382,7 @@ sys.path.insert(0, sys.argv[2])
 import multiprocessing as mp
 from converters.settings import DEFAULT
 from converters.sources import pdf as pdf_reader
-pool = mp.get_context("fork").Pool(2, initializer=pdf_reader._open_in_worker, initargs=(sys.argv[1], DEFAULT.ocr, 1, os.getpid()))
+pool = mp.get_context("fork").Pool(2, initializer=pdf_reader._open_in_worker, initargs=(sys.argv[1], "pdfium", DEFAULT.ocr, 1, os.getpid()))
 import time
 busy = [pool.apply_async(time.sleep, (120,)) for _ in range(2)]      # readers stuck on a page
 time.sleep(0.5)
