@@ -62,7 +62,7 @@ for p in sys.argv[2:]:
     spent["read pages"] += read
     spent["tables, standardize, checks"] += max(0.0, time.perf_counter() - t - read)
     t = time.perf_counter()
-    folder = export_document(doc, out, overwrite=True)
+    export_document(doc, out, overwrite=True)
     spent["document files"] += time.perf_counter() - t
     results.append(Result(p, Path(p).stem, "converted", ""))
 t = time.perf_counter()

@@ -36,15 +36,18 @@ def assert_same_tables(path):
     assert pdfium_json == pdfplumber_json, f"{path.name}: the readers give different tables"
 
 
+def facts_of(page) -> tuple:
+    """What decides whether a page goes to OCR and what OCR checks: size, images, cover, density, the text layer's
+    characters on the page (sorted: PDFium's text page may list them in another order), what could not be read."""
+    return (round(page.width, 1), round(page.height, 1), page.images, round(page.image_cover, 3),
+            round(page.image_density, 2), sorted(c.text for c in visible_chars(page.chars, page.width, page.height)),
+            page.unread)
+
+
 def page_facts(path, reader: str) -> list:
-    """What decides whether a page goes to OCR and what OCR checks, page by page: size, images, cover, density,
-    the text layer's characters on the page (sorted: PDFium's text page may list them in another order), what
-    could not be read."""
+    """`facts_of` each page."""
     with open_pdf(path, reader) as pdf:
-        return [(round(p.width, 1), round(p.height, 1), p.images, round(p.image_cover, 3),
-                 round(p.image_density, 2), sorted(c.text for c in visible_chars(p.chars, p.width, p.height)),
-                 p.unread)
-                for p in (pdf.read(i) for i in range(len(pdf)))]
+        return [facts_of(pdf.read(i)) for i in range(len(pdf))]
 
 
 

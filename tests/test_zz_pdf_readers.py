@@ -18,7 +18,7 @@ from converters.model import ConversionError
 from converters.pipeline import convert_document
 from converters.sources.ocr.recognize import ocr_need
 from converters.sources.pdf import open_pdf
-from converters.sources.pdfium_page import visible_chars
+from test_pdf_readers import facts_of
 
 MAX_PAGES = 40          # longer files (the 1,000-page one, 400 performance forms): their first pages' facts only
 
@@ -38,9 +38,7 @@ def page_facts(path, reader: str, pages: int) -> tuple:
             read = [pdf.read(i) for i in range(min(pages, len(pdf)))]
     except ConversionError as e:
         return str(e), False
-    facts = [(round(p.width, 1), round(p.height, 1), p.images, round(p.image_cover, 3), round(p.image_density, 2),
-              sorted(c.text for c in visible_chars(p.chars, p.width, p.height)), p.unread) for p in read]
-    return facts, any(ocr_need(p) is not None for p in read)
+    return [facts_of(p) for p in read], any(ocr_need(p) is not None for p in read)
 
 
 def test_every_generated_pdf_reads_the_same_with_both_readers():

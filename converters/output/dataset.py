@@ -314,10 +314,9 @@ def consolidated_name(form) -> str:
     return f"{safe_filename(form.name, 40)}_{form.id}.xlsx"
 
 
-def write_consolidated(frames: dict, out: Path, pool=None) -> list:
-    """合并/<表式名>_<form id>.xlsx for each form. `pool` (an executor), if given, writes them side by side."""
-    return [f.result() for f in submit_consolidated(frames, out, pool)] if pool else \
-        [write_consolidated_form(*job) for job in consolidated_jobs(frames, out)]
+def write_consolidated(frames: dict, out: Path) -> list:
+    """合并/<表式名>_<form id>.xlsx for each form, one after the other (`submit_consolidated`: side by side)."""
+    return [write_consolidated_form(*job) for job in consolidated_jobs(frames, out)]
 
 
 def submit_consolidated(frames: dict, out: Path, pool) -> list:
